@@ -1,0 +1,39 @@
+package org.deconv3d;
+
+/**
+ * A backend that computes 3D transposed convolutions. Obtain one from {@link Backends#select()} (the best available
+ * here) or {@link Backends#named(String)}; implement one by shipping a {@link Deconv3dProvider}.
+ *
+ * <pre>{@code
+ * Deconv3d backend = Backends.select();
+ * float[] y = new float[problem.outputLength()];
+ * backend.compute(problem, x, filter, null, y);
+ * }</pre>
+ */
+public interface Deconv3d {
+
+    /** The backend's name, as used by {@code deconv3d.backend}. */
+    String name();
+
+    /**
+     * Binds a problem to its filter and optional bias. The plan copies (or uploads) what it needs, so later changes
+     * to {@code filter} or {@code bias} do not affect it.
+     *
+     * @param filter {@code problem.filterLength()} values in {@code problem.filterLayout()}
+     * @param bias   {@code problem.outChannels()} values, or null for none
+     * @throws IllegalArgumentException if an argument does not fit the problem
+     */
+    Deconv3dPlan plan(Deconv3dProblem problem, float[] filter, float[] bias);
+
+    /** One-shot convenience: plan, run once, close. */
+    default void compute(Deconv3dProblem problem, float[] input, float[] filter, float[] bias, float[] output) {
+        if (problem == null) {
+            throw new IllegalArgumentException("problem is null: build one with Deconv3dProblem.tensorflow(...) or .pytorch(...)");
+        }
+        problem.requireInput(input);
+        problem.requireOutput(output);
+        try (Deconv3dPlan plan = plan(problem, filter, bias)) {
+            plan.run(input, output);
+        }
+    }
+}

@@ -1,0 +1,530 @@
+package org.deconv3d;
+
+import java.util.Arrays;
+import java.util.Optional;
+
+/**
+ * One 3D transposed convolution, fully described and validated: shapes, strides, dilations, padding, groups,
+ * layouts and the fused activation. Immutable and thread-safe.
+ *
+ * <p>Built from TensorFlow's arguments ({@link #tensorflow}) or PyTorch's ({@link #pytorch}); both end in the same
+ * description, so every backend supports both. Per spatial axis, input position {@code i} and tap {@code t} write
+ * output position {@code o = i*stride + t*dilation - padBefore}, kept when {@code 0 <= o < outputSize}.
+ *
+ * <p>Construction rejects every invalid combination with an {@link IllegalArgumentException} whose message names
+ * the dimension, the value given, the valid values and how to fix it.
+ *
+ * <pre>{@code
+ * // The seed question: VALID cannot produce depth 4 from depth 1 with kernel 5, stride 4; SAME can.
+ * Deconv3dProblem p = Deconv3dProblem.tensorflow(new int[] {10, 1, 1, 1, 10}, new int[] {5, 5, 5, 20, 10})
+ *         .strides(4).padding(Padding.SAME).outputShape(10, 4, 4, 4, 20).build();
+ * float[] y = new float[p.outputLength()];
+ * try (Deconv3dPlan plan = Backends.select().plan(p, filter, null)) {
+ *     plan.run(x, y);
+ * }
+ * }</pre>
+ */
+public final class Deconv3dProblem {
+
+    static final String TF_INPUT_AXES = "[batch,depth,height,width,channels]";
+    static final String TF_INPUT_AXES_NCDHW = "[batch,channels,depth,height,width]";
+    static final String TF_FILTER_AXES = "[kd,kh,kw,Cout/groups,Cin]";
+    static final String TORCH_INPUT_AXES = "[batch,channels,depth,height,width]";
+    static final String TORCH_WEIGHT_AXES = "[Cin,Cout/groups,kd,kh,kw]";
+
+    private final Convention convention;
+    private final Layout layout;
+    private final FilterLayout filterLayout;
+    private final int batch;
+    private final int inChannels;
+    private final int outChannels;
+    private final int groups;
+    private final int[] inputSize;
+    private final int[] outputSize;
+    private final int[] kernel;
+    private final int[] stride;
+    private final int[] dilation;
+    private final int[] padBefore;
+    private final int[] padAfter;
+    private final Padding tfPadding;
+    private final int[] outputPadding;
+    private final Activation activation;
+    private final int inputLength;
+    private final int outputLength;
+    private final int filterLength;
+
+    private Deconv3dProblem(Convention convention, Layout layout, FilterLayout filterLayout, int batch,
+            int inChannels, int outChannels, int groups, int[] inputSize, int[] outputSize, int[] kernel,
+            int[] stride, int[] dilation, int[] padBefore, int[] padAfter, Padding tfPadding, int[] outputPadding,
+            Activation activation) {
+        this.convention = convention;
+        this.layout = layout;
+        this.filterLayout = filterLayout;
+        this.batch = batch;
+        this.inChannels = inChannels;
+        this.outChannels = outChannels;
+        this.groups = groups;
+        this.inputSize = inputSize;
+        this.outputSize = outputSize;
+        this.kernel = kernel;
+        this.stride = stride;
+        this.dilation = dilation;
+        this.padBefore = padBefore;
+        this.padAfter = padAfter;
+        this.tfPadding = tfPadding;
+        this.outputPadding = outputPadding;
+        this.activation = activation;
+        this.inputLength = Args.elements("input", batch, inChannels, inputSize[0], inputSize[1], inputSize[2]);
+        this.outputLength = Args.elements("output", batch, outChannels, outputSize[0], outputSize[1], outputSize[2]);
+        this.filterLength = Args.elements("filter", inChannels, outChannels / groups, kernel[0], kernel[1], kernel[2]);
+    }
+
+    /**
+     * Starts a problem in TensorFlow's convention ({@code tf.nn.conv3d_transpose}).
+     *
+     * @param inputShape  {@code [batch, depth, height, width, Cin]} (or NCDHW with {@code dataFormat})
+     * @param filterShape {@code [kd, kh, kw, Cout/groups, Cin]}
+     */
+    public static TensorFlowBuilder tensorflow(int[] inputShape, int[] filterShape) {
+        return new TensorFlowBuilder(inputShape, filterShape);
+    }
+
+    /**
+     * Starts a problem in PyTorch's convention ({@code torch.nn.ConvTranspose3d}).
+     *
+     * @param inputShape  {@code [batch, Cin, depth, height, width]}
+     * @param weightShape {@code [Cin, Cout/groups, kd, kh, kw]}
+     */
+    public static PyTorchBuilder pytorch(int[] inputShape, int[] weightShape) {
+        return new PyTorchBuilder(inputShape, weightShape);
+    }
+
+    /** Arguments of {@code tf.nn.conv3d_transpose}; {@link #build()} validates them all. */
+    public static final class TensorFlowBuilder {
+        private final int[] inputShape;
+        private final int[] filterShape;
+        private int[] strides = {1};
+        private int[] dilations = {1};
+        private Padding padding = Padding.SAME;
+        private int[] outputShape;
+        private int groups = 1;
+        private Layout dataFormat = Layout.NDHWC;
+        private Activation activation = Activation.NONE;
+
+        private TensorFlowBuilder(int[] inputShape, int[] filterShape) {
+            this.inputShape = inputShape == null ? null : inputShape.clone();
+            this.filterShape = filterShape == null ? null : filterShape.clone();
+        }
+
+        /** One stride for all axes, or three (d,h,w). Default 1. */
+        public TensorFlowBuilder strides(int... strides) {
+            this.strides = strides == null ? null : strides.clone();
+            return this;
+        }
+
+        /** One dilation for all axes, or three (d,h,w). Default 1. */
+        public TensorFlowBuilder dilations(int... dilations) {
+            this.dilations = dilations == null ? null : dilations.clone();
+            return this;
+        }
+
+        /** SAME (the default, as in TensorFlow) or VALID. */
+        public TensorFlowBuilder padding(Padding padding) {
+            this.padding = padding;
+            return this;
+        }
+
+        /** {@code [batch, depth, height, width, Cout]} (NCDHW order with that data format); default: Keras' size. */
+        public TensorFlowBuilder outputShape(int... outputShape) {
+            this.outputShape = outputShape == null ? null : outputShape.clone();
+            return this;
+        }
+
+        /** Channel groups; the filter is then {@code [kd,kh,kw,Cout/groups,Cin]}. Default 1. */
+        public TensorFlowBuilder groups(int groups) {
+            this.groups = groups;
+            return this;
+        }
+
+        /** NDHWC (default) or NCDHW, TensorFlow's {@code data_format}. */
+        public TensorFlowBuilder dataFormat(Layout dataFormat) {
+            this.dataFormat = dataFormat;
+            return this;
+        }
+
+        /** Activation fused into the output write. Default none. */
+        public TensorFlowBuilder activation(Activation activation) {
+            this.activation = activation;
+            return this;
+        }
+
+        /** Validates everything and returns the problem. */
+        public Deconv3dProblem build() {
+            if (dataFormat == null) {
+                throw new IllegalArgumentException("data format is null: use NDHWC or NCDHW");
+            }
+            boolean cLast = dataFormat == Layout.NDHWC;
+            String inAxes = cLast ? TF_INPUT_AXES : TF_INPUT_AXES_NCDHW;
+            int[] in = Args.shape("input shape", inputShape, inAxes);
+            int[] f = Args.shape("filter shape", filterShape, TF_FILTER_AXES);
+            int[] s = Args.spatial("strides", strides, 1);
+            int[] d = Args.spatial("dilations", dilations, 1);
+            if (padding == null) {
+                throw new IllegalArgumentException("padding is null: use Padding.SAME or Padding.VALID");
+            }
+            requireActivation(activation);
+            Args.positive("groups", groups);
+            int n = in[0];
+            int cin = cLast ? in[4] : in[1];
+            int[] x = cLast ? new int[] {in[1], in[2], in[3]} : new int[] {in[2], in[3], in[4]};
+            int[] k = {f[0], f[1], f[2]};
+            if (f[4] != cin) {
+                throw new IllegalArgumentException("input channels " + cin + " (input shape " + Arrays.toString(in)
+                        + ") do not match the filter's Cin " + f[4] + " (filter shape " + Arrays.toString(f) + " is "
+                        + TF_FILTER_AXES + "): make the filter's last dimension " + cin
+                        + ", or check that the filter is not in PyTorch's order " + TORCH_WEIGHT_AXES);
+            }
+            requireGroups(groups, cin);
+            long coutLong = (long) f[3] * groups;
+            if (coutLong > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("output channels " + f[3] + " * groups " + groups + " overflow an int");
+            }
+            int cout = (int) coutLong;
+            int[] o = new int[3];
+            if (outputShape == null) {
+                for (int a = 0; a < 3; a++) {
+                    o[a] = ShapeRules.tfDefaultOutputSize(padding, x[a], k[a], s[a], d[a]);
+                }
+            } else {
+                int[] os = Args.shape("output shape", outputShape, inAxes.replace("channels", "Cout"));
+                if (os[0] != n) {
+                    throw new IllegalArgumentException("output shape " + Arrays.toString(os) + " has batch " + os[0]
+                            + " but the input has batch " + n + ": the batch must be the same, use " + n);
+                }
+                int oc = cLast ? os[4] : os[1];
+                if (oc != cout) {
+                    throw new IllegalArgumentException("output shape " + Arrays.toString(os) + " has " + oc
+                            + " channels but the filter " + Arrays.toString(f) + " gives Cout = " + f[3]
+                            + (groups == 1 ? "" : " * groups " + groups) + " = " + cout + ": use " + cout
+                            + " output channels, or a filter " + TF_FILTER_AXES + " with Cout/groups = "
+                            + (oc % groups == 0 ? Integer.toString(oc / groups) : oc + "/" + groups));
+                }
+                o = cLast ? new int[] {os[1], os[2], os[3]} : new int[] {os[2], os[3], os[4]};
+                for (int a = 0; a < 3; a++) {
+                    Optional<String> why = ShapeRules.explainTfOutputSize(Axis.of(a), padding, x[a], o[a], k[a],
+                            s[a], d[a]);
+                    if (why.isPresent()) {
+                        throw new IllegalArgumentException(why.get());
+                    }
+                }
+            }
+            int[] before = new int[3];
+            int[] after = new int[3];
+            for (int a = 0; a < 3; a++) {
+                AxisPadding p = ShapeRules.tfPadding(padding, x[a], o[a], k[a], s[a], d[a]);
+                before[a] = p.before();
+                after[a] = p.after();
+            }
+            return new Deconv3dProblem(Convention.TENSORFLOW, dataFormat, FilterLayout.TF_DHW_OUT_IN, n, cin, cout,
+                    groups, x, o, k, s, d, before, after, padding, new int[3], activation);
+        }
+    }
+
+    /** Arguments of {@code torch.nn.ConvTranspose3d}; {@link #build()} validates them all. */
+    public static final class PyTorchBuilder {
+        private final int[] inputShape;
+        private final int[] weightShape;
+        private int[] stride = {1};
+        private int[] padding = {0};
+        private int[] outputPadding = {0};
+        private int[] dilation = {1};
+        private int groups = 1;
+        private Activation activation = Activation.NONE;
+
+        private PyTorchBuilder(int[] inputShape, int[] weightShape) {
+            this.inputShape = inputShape == null ? null : inputShape.clone();
+            this.weightShape = weightShape == null ? null : weightShape.clone();
+        }
+
+        /** One stride for all axes, or three (d,h,w). Default 1. */
+        public PyTorchBuilder stride(int... stride) {
+            this.stride = stride == null ? null : stride.clone();
+            return this;
+        }
+
+        /** Implicit zero padding {@code p}, cropped from both ends of the output. Default 0. */
+        public PyTorchBuilder padding(int... padding) {
+            this.padding = padding == null ? null : padding.clone();
+            return this;
+        }
+
+        /** Extra size added at the end of each axis; must be smaller than max(stride, dilation). Default 0. */
+        public PyTorchBuilder outputPadding(int... outputPadding) {
+            this.outputPadding = outputPadding == null ? null : outputPadding.clone();
+            return this;
+        }
+
+        /** One dilation for all axes, or three (d,h,w). Default 1. */
+        public PyTorchBuilder dilation(int... dilation) {
+            this.dilation = dilation == null ? null : dilation.clone();
+            return this;
+        }
+
+        /** Channel groups; the weight is then {@code [Cin,Cout/groups,kd,kh,kw]}. Default 1. */
+        public PyTorchBuilder groups(int groups) {
+            this.groups = groups;
+            return this;
+        }
+
+        /** Activation fused into the output write. Default none. */
+        public PyTorchBuilder activation(Activation activation) {
+            this.activation = activation;
+            return this;
+        }
+
+        /** Validates everything and returns the problem. */
+        public Deconv3dProblem build() {
+            int[] in = Args.shape("input shape", inputShape, TORCH_INPUT_AXES);
+            int[] w = Args.shape("weight shape", weightShape, TORCH_WEIGHT_AXES);
+            int[] s = Args.spatial("stride", stride, 1);
+            int[] p = Args.spatial("padding", padding, 0);
+            int[] op = Args.spatial("output_padding", outputPadding, 0);
+            int[] d = Args.spatial("dilation", dilation, 1);
+            requireActivation(activation);
+            Args.positive("groups", groups);
+            int cin = in[1];
+            if (w[0] != cin) {
+                throw new IllegalArgumentException("input channels " + cin + " (input shape " + Arrays.toString(in)
+                        + ") do not match the weight's Cin " + w[0] + " (weight shape " + Arrays.toString(w)
+                        + " is " + TORCH_WEIGHT_AXES + "): make the weight's first dimension " + cin
+                        + ", or check that it is not in TensorFlow's order " + TF_FILTER_AXES);
+            }
+            requireGroups(groups, cin);
+            long coutLong = (long) w[1] * groups;
+            if (coutLong > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("output channels " + w[1] + " * groups " + groups + " overflow an int");
+            }
+            int[] x = {in[2], in[3], in[4]};
+            int[] k = {w[2], w[3], w[4]};
+            int[] o = new int[3];
+            int[] after = new int[3];
+            for (int a = 0; a < 3; a++) {
+                String axis = Axis.of(a).word();
+                int limit = Math.max(s[a], d[a]);
+                if (op[a] >= limit) {
+                    throw new IllegalArgumentException("output_padding along " + axis + " is " + op[a]
+                            + " but must be smaller than max(stride " + s[a] + ", dilation " + d[a] + ") = " + limit
+                            + ": use 0.." + (limit - 1));
+                }
+                long size = ShapeRules.torchOutputSize(x[a], k[a], s[a], p[a], op[a], d[a]);
+                if (size < 1) {
+                    throw new IllegalArgumentException("output " + axis + " would be (" + x[a] + "-1)*" + s[a]
+                            + " - 2*" + p[a] + " + (" + k[a] + "-1)*" + d[a] + " + " + op[a] + " + 1 = " + size
+                            + ", not positive: reduce padding along " + axis + " to at most "
+                            + maxTorchPadding(x[a], k[a], s[a], op[a], d[a]));
+                }
+                if (size > Integer.MAX_VALUE) {
+                    throw new IllegalArgumentException("output " + axis + " would be " + size + ", more than an int holds");
+                }
+                o[a] = (int) size;
+                after[a] = ShapeRules.torchPadding(p[a], op[a]).after();
+            }
+            return new Deconv3dProblem(Convention.PYTORCH, Layout.NCDHW, FilterLayout.TORCH_IN_OUT_DHW, in[0], cin,
+                    (int) coutLong, groups, x, o, k, s, d, p, after, null, op, activation);
+        }
+
+        private static long maxTorchPadding(int x, int k, int s, int op, int d) {
+            return Math.max(0, ((long) (x - 1) * s + (long) (k - 1) * d + op) / 2);
+        }
+    }
+
+    private static void requireGroups(int groups, int cin) {
+        if (cin % groups != 0) {
+            throw new IllegalArgumentException("groups " + groups + " does not divide the input channels " + cin
+                    + ": use a number of groups that divides " + cin + " (" + divisors(cin) + ")");
+        }
+    }
+
+    private static void requireActivation(Activation activation) {
+        if (activation == null) {
+            throw new IllegalArgumentException("activation is null: use Activation.NONE for no activation");
+        }
+    }
+
+    private static String divisors(int n) {
+        StringBuilder b = new StringBuilder();
+        int shown = 0;
+        for (int i = 1; i <= n && shown < 8; i++) {
+            if (n % i == 0) {
+                b.append(shown++ == 0 ? "" : ", ").append(i);
+            }
+        }
+        return shown == 8 && n > 8 ? b + ", ..." : b.toString();
+    }
+
+    // ---- accessors -------------------------------------------------------------------------------------------
+
+    public Convention convention() { return convention; }
+    public Layout layout() { return layout; }
+    public FilterLayout filterLayout() { return filterLayout; }
+    public int batch() { return batch; }
+    public int inChannels() { return inChannels; }
+    public int outChannels() { return outChannels; }
+    public int groups() { return groups; }
+    /** Input channels per group. */
+    public int inChannelsPerGroup() { return inChannels / groups; }
+    /** Output channels per group. */
+    public int outChannelsPerGroup() { return outChannels / groups; }
+    /** Input spatial size {@code [D, H, W]}. */
+    public int[] inputSize() { return inputSize.clone(); }
+    /** Output spatial size {@code [D, H, W]}. */
+    public int[] outputSize() { return outputSize.clone(); }
+    /** Kernel size {@code [kd, kh, kw]}. */
+    public int[] kernel() { return kernel.clone(); }
+    public int[] stride() { return stride.clone(); }
+    public int[] dilation() { return dilation.clone(); }
+    /** Padding before each axis, as in {@code o = i*s + t*d - padBefore}. */
+    public int[] padBefore() { return padBefore.clone(); }
+    /** Padding after each axis; negative where the output extends past the last reachable position. */
+    public int[] padAfter() { return padAfter.clone(); }
+    /** TensorFlow's padding mode, or empty for a PyTorch problem. */
+    public Optional<Padding> tfPadding() { return Optional.ofNullable(tfPadding); }
+    /** PyTorch's output_padding (zeros for TensorFlow problems). */
+    public int[] outputPadding() { return outputPadding.clone(); }
+    public Activation activation() { return activation; }
+    public int inputLength() { return inputLength; }
+    public int outputLength() { return outputLength; }
+    public int filterLength() { return filterLength; }
+
+    /** Useful floating-point operations: {@code 2 * N * |X| * Cin * Cout/groups * kd*kh*kw}. */
+    public long flops() {
+        return 2L * batch * inputSize[0] * inputSize[1] * inputSize[2] * inChannels * (outChannels / groups)
+                * kernel[0] * kernel[1] * kernel[2];
+    }
+
+    /** The input shape in the problem's layout. */
+    public int[] inputShape() { return shape(inChannels, inputSize); }
+
+    /** The output shape in the problem's layout. */
+    public int[] outputShape() { return shape(outChannels, outputSize); }
+
+    /** The filter shape in the problem's filter layout. */
+    public int[] filterShape() {
+        int cog = outChannels / groups;
+        return filterLayout == FilterLayout.TF_DHW_OUT_IN
+                ? new int[] {kernel[0], kernel[1], kernel[2], cog, inChannels}
+                : new int[] {inChannels, cog, kernel[0], kernel[1], kernel[2]};
+    }
+
+    private int[] shape(int channels, int[] size) {
+        return layout == Layout.NDHWC
+                ? new int[] {batch, size[0], size[1], size[2], channels}
+                : new int[] {batch, channels, size[0], size[1], size[2]};
+    }
+
+    /** Index of input element {@code (n, c, d, h, w)} in the input array. */
+    public int inputIndex(int n, int c, int d, int h, int w) {
+        return index(inChannels, inputSize, n, c, d, h, w);
+    }
+
+    /** Index of output element {@code (n, c, d, h, w)} in the output array. */
+    public int outputIndex(int n, int c, int d, int h, int w) {
+        return index(outChannels, outputSize, n, c, d, h, w);
+    }
+
+    private int index(int channels, int[] size, int n, int c, int d, int h, int w) {
+        return layout == Layout.NDHWC
+                ? (((n * size[0] + d) * size[1] + h) * size[2] + w) * channels + c
+                : (((n * channels + c) * size[0] + d) * size[1] + h) * size[2] + w;
+    }
+
+    /**
+     * Index in the filter array of the weight joining input channel {@code ci} (global) to output channel
+     * {@code coInGroup} of that channel's group, at tap {@code (td, th, tw)}.
+     */
+    public int filterIndex(int ci, int coInGroup, int td, int th, int tw) {
+        int cog = outChannels / groups;
+        return filterLayout == FilterLayout.TF_DHW_OUT_IN
+                ? (((td * kernel[1] + th) * kernel[2] + tw) * cog + coInGroup) * inChannels + ci
+                : (((ci * cog + coInGroup) * kernel[0] + td) * kernel[1] + th) * kernel[2] + tw;
+    }
+
+    // ---- argument checks shared by every backend ---------------------------------------------------------
+
+    /** Checks that {@code input} holds this problem's input; call before writing anything. */
+    public void requireInput(float[] input) {
+        requireLength("input", input, inputLength, inputShape(), layout.name());
+    }
+
+    /** Checks that {@code output} can hold this problem's output; call before writing anything. */
+    public void requireOutput(float[] output) {
+        requireLength("output", output, outputLength, outputShape(), layout.name());
+    }
+
+    /** Checks that {@code filter} holds this problem's filter. */
+    public void requireFilter(float[] filter) {
+        requireLength("filter", filter, filterLength, filterShape(), filterLayout.description());
+    }
+
+    /** Checks that {@code bias} is null (no bias) or holds {@code Cout} values. */
+    public void requireBias(float[] bias) {
+        if (bias != null && bias.length != outChannels) {
+            throw new IllegalArgumentException("bias has " + bias.length + " values but the problem has "
+                    + outChannels + " output channels: pass " + outChannels + " values, or null for no bias");
+        }
+    }
+
+    private static void requireLength(String what, float[] a, int expected, int[] shape, String axes) {
+        if (a == null) {
+            throw new IllegalArgumentException(what + " array is null: pass a float[" + expected + "] of shape "
+                    + Arrays.toString(shape) + " " + axes);
+        }
+        if (a.length != expected) {
+            throw new IllegalArgumentException(what + " array has " + a.length + " elements but shape "
+                    + Arrays.toString(shape) + " " + axes + " needs " + expected + ": pass an array of exactly "
+                    + expected);
+        }
+    }
+
+    /** A one-line description that rebuilds this problem: shapes and every argument in its convention. */
+    public String describe() {
+        StringBuilder b = new StringBuilder();
+        if (convention == Convention.TENSORFLOW) {
+            b.append("tensorflow input=").append(Arrays.toString(inputShape())).append(" filter=")
+                    .append(Arrays.toString(filterShape())).append(" strides=").append(Arrays.toString(stride))
+                    .append(" dilations=").append(Arrays.toString(dilation)).append(" padding=").append(tfPadding)
+                    .append(" output_shape=").append(Arrays.toString(outputShape()));
+            if (layout != Layout.NDHWC) {
+                b.append(" data_format=").append(layout);
+            }
+        } else {
+            b.append("pytorch input=").append(Arrays.toString(inputShape())).append(" weight=")
+                    .append(Arrays.toString(filterShape())).append(" stride=").append(Arrays.toString(stride))
+                    .append(" padding=").append(Arrays.toString(padBefore)).append(" output_padding=")
+                    .append(Arrays.toString(outputPadding)).append(" dilation=").append(Arrays.toString(dilation))
+                    .append(" -> output=").append(Arrays.toString(outputShape()));
+        }
+        if (groups != 1) {
+            b.append(" groups=").append(groups);
+        }
+        if (activation != Activation.NONE) {
+            b.append(" activation=").append(activation);
+        }
+        return b.toString();
+    }
+
+    @Override
+    public String toString() {
+        return describe();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Deconv3dProblem && ((Deconv3dProblem) o).describe().equals(describe());
+    }
+
+    @Override
+    public int hashCode() {
+        return describe().hashCode();
+    }
+}

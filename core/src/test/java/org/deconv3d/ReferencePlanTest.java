@@ -1,0 +1,62 @@
+package org.deconv3d;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.deconv3d.reference.ReferenceDeconv3d;
+import org.deconv3d.testing.Case;
+import org.deconv3d.testing.CrossCheck;
+import org.deconv3d.testing.RandomProblems;
+import org.deconv3d.testing.TestSeeds;
+import org.junit.jupiter.api.Test;
+
+/** The plan contract: copies its filter, runs concurrently, refuses to run once closed. */
+class ReferencePlanTest {
+
+    @Test
+    void concurrentRunsOnOnePlanAgree() throws Exception {
+        long seed = TestSeeds.base("ReferencePlanTest.concurrent");
+        Case c = RandomProblems.draw(seed);
+        float[] expected = CrossCheck.reference(c);
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try (Deconv3dPlan plan = new ReferenceDeconv3d().plan(c.problem(), c.filter(), c.bias())) {
+            List<Future<float[]>> results = new ArrayList<>();
+            for (int t = 0; t < 16; t++) {
+                results.add(pool.submit(() -> {
+                    float[] y = new float[c.problem().outputLength()];
+                    plan.run(c.input(), y);
+                    return y;
+                }));
+            }
+            for (Future<float[]> f : results) {
+                assertArrayEquals(expected, f.get(), c.replay());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void planCopiesItsFilterAndRefusesAfterClose() {
+        Case c = RandomProblems.draw(7);
+        float[] filter = c.filter().clone();
+        Deconv3dPlan plan = new ReferenceDeconv3d().plan(c.problem(), filter, c.bias());
+        java.util.Arrays.fill(filter, 0f);
+        float[] y = new float[c.problem().outputLength()];
+        plan.run(c.input(), y);
+        assertArrayEquals(CrossCheck.reference(c), y);
+        assertEquals("reference", plan.backend());
+        plan.close();
+        plan.close();
+        float[] untouched = y.clone();
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> plan.run(c.input(), y));
+        assertEquals("this reference plan is closed: make a new plan with Deconv3d.plan(...)", e.getMessage());
+        assertArrayEquals(untouched, y);
+    }
+}

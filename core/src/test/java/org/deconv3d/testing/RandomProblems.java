@@ -1,0 +1,115 @@
+package org.deconv3d.testing;
+
+import java.util.Random;
+import org.deconv3d.Activation;
+import org.deconv3d.Deconv3dProblem;
+import org.deconv3d.Layout;
+import org.deconv3d.Padding;
+import org.deconv3d.ShapeRules;
+import org.deconv3d.SizeRange;
+
+/**
+ * Random valid problems with the awkward cases over-represented: stride greater than kernel, kernel greater than
+ * input, dilation 1 to 3, groups, output_padding, asymmetric SAME padding, odd sizes, batch 1 and 2, 1-channel,
+ * channel counts below, at and above a 16-lane vector and not multiples of it, bias and every activation, both
+ * conventions and both data layouts. Sizes are kept small enough for the reference kernel to be quick.
+ */
+public final class RandomProblems {
+
+    private static final int[] CHANNELS = {1, 1, 2, 3, 4, 5, 7, 8, 15, 16, 17, 24, 31, 32, 33, 40};
+    private static final long WORK_BUDGET = 400_000; // multiply-adds of the reference, per case
+
+    private RandomProblems() {
+    }
+
+    /** The case drawn from {@code seed}: the same seed always gives the same case. */
+    public static Case draw(long seed) {
+        Random r = new Random(seed);
+        while (true) {
+            Deconv3dProblem p = problem(r);
+            if (work(p) <= WORK_BUDGET) {
+                boolean withBias = r.nextBoolean();
+                return new Case(seed, p, values(r, p.inputLength()), values(r, p.filterLength()),
+                        withBias ? values(r, p.outChannels()) : null);
+            }
+        }
+    }
+
+    /** Reference multiply-adds: outputs times the taps and channels each one visits. */
+    public static long work(Deconv3dProblem p) {
+        int[] k = p.kernel();
+        return (long) p.outputLength() * k[0] * k[1] * k[2] * p.inChannelsPerGroup() + p.outputLength();
+    }
+
+    private static Deconv3dProblem problem(Random r) {
+        int groups = r.nextInt(4) == 0 ? 2 + r.nextInt(3) : 1;
+        int cinPerGroup = pick(r, CHANNELS);
+        int coutPerGroup = pick(r, CHANNELS);
+        int batch = r.nextInt(3) == 0 ? 2 : 1;
+        int[] x = new int[3];
+        int[] k = new int[3];
+        int[] s = new int[3];
+        int[] d = new int[3];
+        for (int a = 0; a < 3; a++) {
+            x[a] = 1 + r.nextInt(r.nextInt(4) == 0 ? 9 : 5);
+            k[a] = 1 + r.nextInt(r.nextInt(3) == 0 ? 6 : 4);
+            s[a] = 1 + r.nextInt(r.nextInt(4) == 0 ? 6 : 3);
+            d[a] = r.nextInt(4) == 0 ? 2 + r.nextInt(2) : 1;
+        }
+        Activation act = activation(r);
+        int cin = cinPerGroup * groups;
+        if (r.nextBoolean()) {
+            Padding padding = r.nextBoolean() ? Padding.SAME : Padding.VALID;
+            Layout layout = r.nextInt(3) == 0 ? Layout.NCDHW : Layout.NDHWC;
+            int[] o = new int[3];
+            for (int a = 0; a < 3; a++) {
+                SizeRange valid = ShapeRules.tfValidOutputSizes(padding, x[a], k[a], s[a], d[a]);
+                o[a] = valid.min() + r.nextInt(valid.max() - valid.min() + 1);
+            }
+            int[] in = layout == Layout.NDHWC ? new int[] {batch, x[0], x[1], x[2], cin}
+                    : new int[] {batch, cin, x[0], x[1], x[2]};
+            int cout = coutPerGroup * groups;
+            int[] out = layout == Layout.NDHWC ? new int[] {batch, o[0], o[1], o[2], cout}
+                    : new int[] {batch, cout, o[0], o[1], o[2]};
+            return Deconv3dProblem.tensorflow(in, new int[] {k[0], k[1], k[2], coutPerGroup, cin})
+                    .strides(s).dilations(d).padding(padding).outputShape(out).groups(groups).dataFormat(layout)
+                    .activation(act).build();
+        }
+        int[] p = new int[3];
+        int[] op = new int[3];
+        for (int a = 0; a < 3; a++) {
+            int full = (x[a] - 1) * s[a] + (k[a] - 1) * d[a] + 1;
+            op[a] = r.nextInt(Math.max(s[a], d[a]));
+            p[a] = r.nextInt(3) == 0 ? 0 : r.nextInt(Math.max(1, (full + op[a] + 1) / 2));
+        }
+        return Deconv3dProblem.pytorch(new int[] {batch, cin, x[0], x[1], x[2]},
+                        new int[] {cin, coutPerGroup, k[0], k[1], k[2]})
+                .stride(s).padding(p).outputPadding(op).dilation(d).groups(groups).activation(act).build();
+    }
+
+    private static Activation activation(Random r) {
+        switch (r.nextInt(8)) {
+            case 0: return Activation.RELU;
+            case 1: return Activation.leakyRelu(0.125f + r.nextFloat());
+            case 2: return Activation.SIGMOID;
+            case 3: return Activation.TANH;
+            default: return Activation.NONE;
+        }
+    }
+
+    private static int pick(Random r, int[] from) {
+        return from[r.nextInt(from.length)];
+    }
+
+    /** Uniform values in [-1, 1), with at least one nonzero. */
+    public static float[] values(Random r, int n) {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = r.nextFloat() * 2 - 1;
+        }
+        if (n > 0 && v[0] == 0f) {
+            v[0] = 0.5f;
+        }
+        return v;
+    }
+}
