@@ -25,6 +25,19 @@ public interface Deconv3d {
      */
     Deconv3dPlan plan(Deconv3dProblem problem, float[] filter, float[] bias);
 
+    /**
+     * As {@link #plan(Deconv3dProblem, float[], float[])}, with the number of CPU threads one {@code run} may use.
+     * Backends that do not compute on CPU threads (the reference, a GPU) ignore it.
+     *
+     * @param threads at least 1; {@link Runtime#availableProcessors()} is the default of multi-threaded backends
+     */
+    default Deconv3dPlan plan(Deconv3dProblem problem, float[] filter, float[] bias, int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads is " + threads + ": it must be at least 1");
+        }
+        return plan(problem, filter, bias);
+    }
+
     /** One-shot convenience: plan, run once, close. */
     default void compute(Deconv3dProblem problem, float[] input, float[] filter, float[] bias, float[] output) {
         if (problem == null) {

@@ -1,0 +1,84 @@
+package org.deconv3d.simd;
+
+import org.deconv3d.Deconv3dProblem;
+
+/**
+ * The filter, repacked once per plan for the micro-kernels: per group, output channels padded to whole vectors
+ * and split into blocks of 4, 2 or 1 vectors; within a block, {@code [tap][ci][vector][lane]}, so a kernel reads
+ * the weights of one (tap, input channel) as consecutive vectors. Padding lanes hold zeros.
+ */
+final class PackedWeights {
+
+    final int lanes;
+    /** Output-channel vectors per group (Cout/groups rounded up to whole vectors). */
+    final int vectorsPerGroup;
+    /** Per block: first vector within the group, and width in vectors. */
+    final int[] blockStart;
+    final int[] blockWidth;
+    /** Offset of block b of group g: {@code base[g * blocks + b]}. */
+    final int[] base;
+    final float[] values;
+    private final int taps;
+    private final int cinPerGroup;
+
+    PackedWeights(Deconv3dProblem p, float[] filter, int lanes) {
+        this.lanes = lanes;
+        int[] k = p.kernel();
+        taps = k[0] * k[1] * k[2];
+        cinPerGroup = p.inChannelsPerGroup();
+        int coutPerGroup = p.outChannelsPerGroup();
+        vectorsPerGroup = (coutPerGroup + lanes - 1) / lanes;
+        int blocks = 0;
+        for (int v = 0; v < vectorsPerGroup; v += width(vectorsPerGroup - v)) {
+            blocks++;
+        }
+        blockStart = new int[blocks];
+        blockWidth = new int[blocks];
+        for (int b = 0, v = 0; b < blocks; b++) {
+            blockStart[b] = v;
+            blockWidth[b] = width(vectorsPerGroup - v);
+            v += blockWidth[b];
+        }
+        base = new int[p.groups() * blocks];
+        long size = (long) p.groups() * taps * cinPerGroup * vectorsPerGroup * lanes;
+        if (size > Integer.MAX_VALUE - 16) {
+            throw new IllegalArgumentException("the filter padded to " + lanes + "-lane vectors needs " + size
+                    + " floats, more than a Java array holds: use the reference backend for this problem");
+        }
+        values = new float[(int) size];
+        int offset = 0;
+        for (int g = 0; g < p.groups(); g++) {
+            for (int b = 0; b < blocks; b++) {
+                base[g * blocks + b] = offset;
+                int blockLanes = blockWidth[b] * lanes;
+                for (int td = 0; td < k[0]; td++)
+                    for (int th = 0; th < k[1]; th++)
+                        for (int tw = 0; tw < k[2]; tw++)
+                            for (int c = 0; c < cinPerGroup; c++)
+                                for (int l = 0; l < blockLanes; l++) {
+                                    int co = blockStart[b] * lanes + l;
+                                    values[offset++] = co < coutPerGroup
+                                            ? filter[p.filterIndex(g * cinPerGroup + c, co, td, th, tw)] : 0f;
+                                }
+            }
+        }
+    }
+
+    /** Blocks of 4 vectors while they fit, then 2, then 1: the widths the micro-kernels exist for. */
+    private static int width(int remaining) {
+        return remaining >= 4 ? 4 : remaining >= 2 ? 2 : 1;
+    }
+
+    int blocks() {
+        return blockStart.length;
+    }
+
+    /** Offset of the weights of {@code tap} (= {@code (td*kh + th)*kw + tw}) in block {@code b} of group {@code g}. */
+    int offset(int g, int b, int tap) {
+        return base[g * blockStart.length + b] + tap * cinPerGroup * blockWidth[b] * lanes;
+    }
+
+    int taps() {
+        return taps;
+    }
+}

@@ -1,0 +1,45 @@
+package org.deconv3d.simd;
+
+import org.deconv3d.Deconv3d;
+import org.deconv3d.Deconv3dPlan;
+import org.deconv3d.Deconv3dProblem;
+
+/**
+ * The {@code simd} backend. Plans pack the filter once and run on {@code threads} CPU threads (default: all
+ * available processors); the result is bitwise the same for any thread count.
+ *
+ * <pre>{@code
+ * Deconv3d simd = Backends.named("simd");          // needs --add-modules jdk.incubator.vector
+ * try (Deconv3dPlan plan = simd.plan(problem, filter, bias, 2)) {
+ *     plan.run(x, y);
+ * }
+ * }</pre>
+ */
+public final class SimdDeconv3d implements Deconv3d {
+
+    SimdDeconv3d() {
+    }
+
+    @Override
+    public String name() {
+        return SimdProvider.NAME;
+    }
+
+    @Override
+    public Deconv3dPlan plan(Deconv3dProblem problem, float[] filter, float[] bias) {
+        return plan(problem, filter, bias, Runtime.getRuntime().availableProcessors());
+    }
+
+    @Override
+    public Deconv3dPlan plan(Deconv3dProblem problem, float[] filter, float[] bias, int threads) {
+        if (problem == null) {
+            throw new IllegalArgumentException("problem is null: build one with Deconv3dProblem.tensorflow(...) or .pytorch(...)");
+        }
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads is " + threads + ": it must be at least 1");
+        }
+        problem.requireFilter(filter);
+        problem.requireBias(bias);
+        return new SimdPlan(problem, filter, bias, threads);
+    }
+}
