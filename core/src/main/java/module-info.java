@@ -4,6 +4,7 @@
  */
 module org.deconv3d.core {
     exports org.deconv3d;
+    exports org.deconv3d.reference;
     uses org.deconv3d.Deconv3dProvider;
     provides org.deconv3d.Deconv3dProvider with org.deconv3d.reference.ReferenceProvider;
 }

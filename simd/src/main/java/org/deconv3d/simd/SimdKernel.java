@@ -42,9 +42,12 @@ final class SimdKernel {
         FloatVector a20 = a00, a21 = a00, a22 = a00, a23 = a00;
         FloatVector a30 = a00, a31 = a00, a32 = a00, a33 = a00;
         for (int e = 0; e < entries; e++) {
-            int xi = xBase + xOff[e];
-            int wi = wOff[e];
-            for (int c = 0; c < cin; c++, xi++, wi += 4 * L) {
+            int x0 = xBase + xOff[e];
+            int w0i = wOff[e];
+            for (int c = 0; c < cin; c++) {
+                // Indices as linear functions of c, so C2 can hoist the range checks out of the loop.
+                int xi = x0 + c;
+                int wi = w0i + c * 4 * L;
                 FloatVector w0 = FloatVector.fromArray(S, w, wi);
                 FloatVector w1 = FloatVector.fromArray(S, w, wi + L);
                 FloatVector w2 = FloatVector.fromArray(S, w, wi + 2 * L);
@@ -75,9 +78,12 @@ final class SimdKernel {
         FloatVector a00 = FloatVector.zero(S), a01 = a00, a10 = a00, a11 = a00;
         FloatVector a20 = a00, a21 = a00, a30 = a00, a31 = a00;
         for (int e = 0; e < entries; e++) {
-            int xi = xBase + xOff[e];
-            int wi = wOff[e];
-            for (int c = 0; c < cin; c++, xi++, wi += 2 * L) {
+            int x0 = xBase + xOff[e];
+            int w0i = wOff[e];
+            for (int c = 0; c < cin; c++) {
+                // Indices as linear functions of c, so C2 can hoist the range checks out of the loop.
+                int xi = x0 + c;
+                int wi = w0i + c * 2 * L;
                 FloatVector w0 = FloatVector.fromArray(S, w, wi);
                 FloatVector w1 = FloatVector.fromArray(S, w, wi + L);
                 FloatVector v = FloatVector.broadcast(S, x[xi]);
@@ -105,9 +111,12 @@ final class SimdKernel {
             float[] row, int rowOff, int rowStep) {
         FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
         for (int e = 0; e < entries; e++) {
-            int xi = xBase + xOff[e];
-            int wi = wOff[e];
-            for (int c = 0; c < cin; c++, xi++, wi += L) {
+            int x0 = xBase + xOff[e];
+            int w0i = wOff[e];
+            for (int c = 0; c < cin; c++) {
+                // Indices as linear functions of c, so C2 can hoist the range checks out of the loop.
+                int xi = x0 + c;
+                int wi = w0i + c * L;
                 FloatVector w0 = FloatVector.fromArray(S, w, wi);
                 a0 = FloatVector.broadcast(S, x[xi]).fma(w0, a0);
                 a1 = FloatVector.broadcast(S, x[xi + xStep]).fma(w0, a1);

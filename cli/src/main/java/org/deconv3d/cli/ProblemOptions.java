@@ -1,0 +1,98 @@
+package org.deconv3d.cli;
+
+import java.util.Locale;
+import org.deconv3d.Activation;
+import org.deconv3d.Deconv3dProblem;
+import org.deconv3d.Layout;
+import org.deconv3d.Padding;
+import picocli.CommandLine.Option;
+
+/** The arguments of either convention, shared by {@code shape} and {@code run}. */
+final class ProblemOptions {
+
+    @Option(names = "--convention", defaultValue = "tensorflow",
+            description = "tensorflow (default: NDHWC, filter [kd,kh,kw,Cout,Cin], SAME/VALID) or torch"
+                    + " (NCDHW, weight [Cin,Cout/groups,kd,kh,kw], numeric padding)")
+    String convention;
+
+    @Option(names = "--strides", split = ",", defaultValue = "1", paramLabel = "S[,S,S]",
+            description = "one stride for all axes or three (d,h,w); default 1")
+    int[] strides;
+
+    @Option(names = "--dilations", split = ",", defaultValue = "1", paramLabel = "D[,D,D]",
+            description = "one dilation for all axes or three (d,h,w); default 1")
+    int[] dilations;
+
+    @Option(names = "--padding", paramLabel = "P",
+            description = "tensorflow: SAME (default) or VALID; torch: one number or three (d,h,w), default 0")
+    String padding;
+
+    @Option(names = "--output-shape", split = ",", paramLabel = "N,D,H,W,C",
+            description = "tensorflow only: the output_shape to check/use; default: Keras' size")
+    int[] outputShape;
+
+    @Option(names = "--output-padding", split = ",", defaultValue = "0", paramLabel = "P[,P,P]",
+            description = "torch only: output_padding, smaller than max(stride, dilation); default 0")
+    int[] outputPadding;
+
+    @Option(names = "--groups", defaultValue = "1", description = "channel groups; default 1")
+    int groups;
+
+    @Option(names = "--data-format", defaultValue = "NDHWC",
+            description = "tensorflow only: NDHWC (default) or NCDHW")
+    Layout dataFormat;
+
+    @Option(names = "--activation", defaultValue = "none",
+            description = "none, relu, leaky_relu[:slope], sigmoid or tanh; default none")
+    String activation;
+
+    boolean torch() {
+        String c = convention.toLowerCase(Locale.ROOT);
+        switch (c) {
+            case "tensorflow": case "tf": return false;
+            case "torch": case "pytorch": return true;
+            default:
+                throw new IllegalArgumentException("--convention " + convention + " is not known: use tensorflow or torch");
+        }
+    }
+
+    Padding tfPadding() {
+        return padding == null ? Padding.SAME : Padding.parse(padding);
+    }
+
+    int[] torchPadding() {
+        if (padding == null) {
+            return new int[] {0};
+        }
+        try {
+            String[] parts = padding.split(",");
+            int[] p = new int[parts.length];
+            for (int i = 0; i < parts.length; i++) {
+                p[i] = Integer.parseInt(parts[i].trim());
+            }
+            return p;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--padding " + padding + " is not a number: with --convention torch"
+                    + " give one number or three (d,h,w), e.g. --padding 1");
+        }
+    }
+
+    Deconv3dProblem build(int[] input, int[] filter) {
+        if (torch()) {
+            if (outputShape != null) {
+                throw new IllegalArgumentException("--output-shape is a tensorflow argument: with --convention torch"
+                        + " the output size follows from --padding and --output-padding");
+            }
+            return Deconv3dProblem.pytorch(input, filter).stride(strides).padding(torchPadding())
+                    .outputPadding(outputPadding).dilation(dilations).groups(groups)
+                    .activation(Activation.parse(activation)).build();
+        }
+        if (outputPadding.length != 1 || outputPadding[0] != 0) {
+            throw new IllegalArgumentException("--output-padding is a torch argument: with tensorflow, choose the"
+                    + " output size with --output-shape");
+        }
+        return Deconv3dProblem.tensorflow(input, filter).strides(strides).dilations(dilations).padding(tfPadding())
+                .outputShape(outputShape).groups(groups).dataFormat(dataFormat)
+                .activation(Activation.parse(activation)).build();
+    }
+}

@@ -1,0 +1,103 @@
+package org.deconv3d.cli;
+
+import java.io.PrintWriter;
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import org.deconv3d.Axis;
+import org.deconv3d.Deconv3dProblem;
+import org.deconv3d.Padding;
+import org.deconv3d.ShapeRules;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code deconv3d shape}: the valid output sizes, the default, the padding split; checks an output shape. */
+@Command(name = "shape", mixinStandardHelpOptions = true,
+        description = "Print the default output shape, the valid output sizes per axis for SAME and VALID, and the"
+                + " padding split; with --output-shape, say whether it is valid (exit 0) or why not (exit 2).")
+final class ShapeCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--input", required = true, split = ",", paramLabel = "N,D,H,W,C",
+            description = "input shape (tensorflow NDHWC; torch N,C,D,H,W)")
+    int[] input;
+
+    @Option(names = "--filter", required = true, split = ",", paramLabel = "kd,kh,kw,Cout,Cin",
+            description = "filter shape (tensorflow [kd,kh,kw,Cout/groups,Cin]; torch [Cin,Cout/groups,kd,kh,kw])")
+    int[] filter;
+
+    @Mixin
+    ProblemOptions options;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        if (options.torch()) {
+            Deconv3dProblem p = options.build(input, filter);
+            out.println("convention: torch (ConvTranspose3d), input " + Arrays.toString(p.inputShape())
+                    + " NCDHW, weight " + Arrays.toString(p.filterShape()));
+            out.println("output shape: " + Arrays.toString(p.outputShape()));
+            int[] x = p.inputSize(), k = p.kernel(), s = p.stride(), d = p.dilation(), pad = p.padBefore();
+            int[] op = p.outputPadding(), o = p.outputSize();
+            for (int a = 0; a < 3; a++) {
+                out.printf("  %-6s (%d-1)*%d - 2*%d + (%d-1)*%d + %d + 1 = %d   padding %d before, %d after%n",
+                        Axis.of(a).word(), x[a], s[a], pad[a], k[a], d[a], op[a], o[a], pad[a], pad[a] - op[a]);
+            }
+            return 0;
+        }
+        Padding padding = options.tfPadding();
+        int[] requested = options.outputShape;
+        options.outputShape = null;
+        Deconv3dProblem defaults = options.build(input, filter);
+        options.outputShape = requested;
+        int[] x = defaults.inputSize(), k = defaults.kernel(), s = defaults.stride(), d = defaults.dilation();
+        out.println("convention: tensorflow (conv3d_transpose), input " + Arrays.toString(defaults.inputShape())
+                + " " + defaults.layout() + ", filter " + Arrays.toString(defaults.filterShape())
+                + ", strides " + Arrays.toString(s) + ", dilations " + Arrays.toString(d) + ", padding " + padding);
+        out.println("default output shape (Keras): " + Arrays.toString(defaults.outputShape()));
+        out.printf("valid output sizes:  %-14s %-14s%n", padding + " (this)",
+                padding.other().toString());
+        for (int a = 0; a < 3; a++) {
+            out.printf("  %-6s (input %d)  %-14s %-14s%n", Axis.of(a).word(), x[a],
+                    ShapeRules.tfValidOutputSizes(padding, x[a], k[a], s[a], d[a]),
+                    ShapeRules.tfValidOutputSizes(padding.other(), x[a], k[a], s[a], d[a]));
+        }
+        if (requested == null) {
+            printPadding(out, defaults);
+            return 0;
+        }
+        boolean valid = true;
+        if (requested.length == 5) {
+            int[] o = defaults.layout() == org.deconv3d.Layout.NDHWC
+                    ? new int[] {requested[1], requested[2], requested[3]}
+                    : new int[] {requested[2], requested[3], requested[4]};
+            for (int a = 0; a < 3; a++) {
+                Optional<String> why = ShapeRules.explainTfOutputSize(Axis.of(a), padding, x[a], o[a], k[a], s[a], d[a]);
+                if (why.isPresent()) {
+                    valid = false;
+                    spec.commandLine().getErr().println("invalid: " + why.get());
+                }
+            }
+        }
+        if (!valid) {
+            return 2;
+        }
+        Deconv3dProblem p = options.build(input, filter); // also checks batch, channels and length
+        out.println("output shape " + Arrays.toString(p.outputShape()) + " is valid");
+        printPadding(out, p);
+        return 0;
+    }
+
+    private static void printPadding(PrintWriter out, Deconv3dProblem p) {
+        int[] before = p.padBefore(), after = p.padAfter();
+        out.println("padding for output " + Arrays.toString(p.outputShape()) + ":");
+        for (int a = 0; a < 3; a++) {
+            out.printf("  %-6s %d before, %d after%n", Axis.of(a).word(), before[a], after[a]);
+        }
+    }
+}
