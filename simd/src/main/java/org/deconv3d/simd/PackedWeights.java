@@ -4,7 +4,7 @@ import org.deconv3d.Deconv3dProblem;
 
 /**
  * The filter, repacked once per plan for the micro-kernels: per group, output channels padded to whole vectors
- * and split into blocks of 4, 2 or 1 vectors; within a block, {@code [tap][ci][vector][lane]}, so a kernel reads
+ * and split into blocks of 2 vectors (1 for an odd last one); within a block, {@code [tap][ci][vector][lane]}, so a kernel reads
  * the weights of one (tap, input channel) as consecutive vectors. Padding lanes hold zeros.
  */
 final class PackedWeights {
@@ -64,9 +64,9 @@ final class PackedWeights {
         }
     }
 
-    /** Blocks of 4 vectors while they fit, then 2, then 1: the widths the micro-kernels exist for. */
+    /** Blocks of 2 vectors while they fit, then 1: the widths the micro-kernels exist for. */
     private static int width(int remaining) {
-        return remaining >= 4 ? 4 : remaining >= 2 ? 2 : 1;
+        return remaining >= 2 ? 2 : 1;
     }
 
     int blocks() {

@@ -1,12 +1,15 @@
 package org.deconv3d.simd;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
+import org.deconv3d.Activation;
 
 /**
- * The register-tiled micro-kernels. Each computes a tile of R output positions of one phase (consecutive along
- * width, so their inputs are {@code xStep} apart) times a block of output-channel vectors, summing over the
- * phase's taps ({@code entries}) and the group's input channels with FMA, in a fixed order: taps, then channels.
+ * The register-tiled micro-kernels. Each computes a tile of 8 output positions of one phase (two runs of 4,
+ * consecutive along width, so their inputs are {@code xStep} apart) times a block of 1 or 2 output-channel
+ * vectors, summing over the phase's taps ({@code entries}) and the group's input channels with FMA, in a fixed
+ * order: taps, then channels. Eight positions share each weight load, which keeps the weights' trip from L2 cheap.
  * Accumulators live in registers; the tile is stored once, to the row buffer, when all sums are done.
  *
  * <p>The species is a constant ({@code static final}) so that C2 compiles the vector operations to machine
@@ -34,69 +37,46 @@ final class SimdKernel {
         return L;
     }
 
-    /** 4 positions x 4 vectors: 16 accumulators. */
-    static void r4c4(float[] x, int xBase, int[] xOff, float[] w, int[] wOff, int entries, int cin, int xStep,
-            float[] row, int rowOff, int rowStep) {
-        FloatVector a00 = FloatVector.zero(S), a01 = a00, a02 = a00, a03 = a00;
-        FloatVector a10 = a00, a11 = a00, a12 = a00, a13 = a00;
-        FloatVector a20 = a00, a21 = a00, a22 = a00, a23 = a00;
-        FloatVector a30 = a00, a31 = a00, a32 = a00, a33 = a00;
+    /**
+     * 8 positions x 2 vectors: 16 accumulators. Positions 0-3 read from {@code xA} and store to {@code rowA},
+     * positions 4-7 from {@code xB} and {@code rowB}, each {@code xStep}/{@code rowStep} apart: the halves are
+     * either the two halves of one row or two rows, so short rows still fill the tile.
+     */
+    static void r8c2(float[] x, int xA, int xB, int[] xOff, float[] w, int[] wOff, int entries, int cin, int xStep,
+            float[] row, int rowA, int rowB, int rowStep) {
+        FloatVector a00 = FloatVector.zero(S), a01 = a00, a10 = a00, a11 = a00, a20 = a00, a21 = a00;
+        FloatVector a30 = a00, a31 = a00, a40 = a00, a41 = a00, a50 = a00, a51 = a00;
+        FloatVector a60 = a00, a61 = a00, a70 = a00, a71 = a00;
         for (int e = 0; e < entries; e++) {
-            int x0 = xBase + xOff[e];
+            int pa = xA + xOff[e];
+            int pb = xB + xOff[e];
             int w0i = wOff[e];
             for (int c = 0; c < cin; c++) {
                 // Indices as linear functions of c, so C2 can hoist the range checks out of the loop.
-                int xi = x0 + c;
-                int wi = w0i + c * 4 * L;
-                FloatVector w0 = FloatVector.fromArray(S, w, wi);
-                FloatVector w1 = FloatVector.fromArray(S, w, wi + L);
-                FloatVector w2 = FloatVector.fromArray(S, w, wi + 2 * L);
-                FloatVector w3 = FloatVector.fromArray(S, w, wi + 3 * L);
-                FloatVector v = FloatVector.broadcast(S, x[xi]);
-                a00 = v.fma(w0, a00); a01 = v.fma(w1, a01); a02 = v.fma(w2, a02); a03 = v.fma(w3, a03);
-                v = FloatVector.broadcast(S, x[xi + xStep]);
-                a10 = v.fma(w0, a10); a11 = v.fma(w1, a11); a12 = v.fma(w2, a12); a13 = v.fma(w3, a13);
-                v = FloatVector.broadcast(S, x[xi + 2 * xStep]);
-                a20 = v.fma(w0, a20); a21 = v.fma(w1, a21); a22 = v.fma(w2, a22); a23 = v.fma(w3, a23);
-                v = FloatVector.broadcast(S, x[xi + 3 * xStep]);
-                a30 = v.fma(w0, a30); a31 = v.fma(w1, a31); a32 = v.fma(w2, a32); a33 = v.fma(w3, a33);
-            }
-        }
-        int o = rowOff;
-        a00.intoArray(row, o); a01.intoArray(row, o + L); a02.intoArray(row, o + 2 * L); a03.intoArray(row, o + 3 * L);
-        o += rowStep;
-        a10.intoArray(row, o); a11.intoArray(row, o + L); a12.intoArray(row, o + 2 * L); a13.intoArray(row, o + 3 * L);
-        o += rowStep;
-        a20.intoArray(row, o); a21.intoArray(row, o + L); a22.intoArray(row, o + 2 * L); a23.intoArray(row, o + 3 * L);
-        o += rowStep;
-        a30.intoArray(row, o); a31.intoArray(row, o + L); a32.intoArray(row, o + 2 * L); a33.intoArray(row, o + 3 * L);
-    }
-
-    /** 4 positions x 2 vectors: 8 accumulators. */
-    static void r4c2(float[] x, int xBase, int[] xOff, float[] w, int[] wOff, int entries, int cin, int xStep,
-            float[] row, int rowOff, int rowStep) {
-        FloatVector a00 = FloatVector.zero(S), a01 = a00, a10 = a00, a11 = a00;
-        FloatVector a20 = a00, a21 = a00, a30 = a00, a31 = a00;
-        for (int e = 0; e < entries; e++) {
-            int x0 = xBase + xOff[e];
-            int w0i = wOff[e];
-            for (int c = 0; c < cin; c++) {
-                // Indices as linear functions of c, so C2 can hoist the range checks out of the loop.
-                int xi = x0 + c;
+                int ia = pa + c;
+                int ib = pb + c;
                 int wi = w0i + c * 2 * L;
                 FloatVector w0 = FloatVector.fromArray(S, w, wi);
                 FloatVector w1 = FloatVector.fromArray(S, w, wi + L);
-                FloatVector v = FloatVector.broadcast(S, x[xi]);
+                FloatVector v = FloatVector.broadcast(S, x[ia]);
                 a00 = v.fma(w0, a00); a01 = v.fma(w1, a01);
-                v = FloatVector.broadcast(S, x[xi + xStep]);
+                v = FloatVector.broadcast(S, x[ia + xStep]);
                 a10 = v.fma(w0, a10); a11 = v.fma(w1, a11);
-                v = FloatVector.broadcast(S, x[xi + 2 * xStep]);
+                v = FloatVector.broadcast(S, x[ia + 2 * xStep]);
                 a20 = v.fma(w0, a20); a21 = v.fma(w1, a21);
-                v = FloatVector.broadcast(S, x[xi + 3 * xStep]);
+                v = FloatVector.broadcast(S, x[ia + 3 * xStep]);
                 a30 = v.fma(w0, a30); a31 = v.fma(w1, a31);
+                v = FloatVector.broadcast(S, x[ib]);
+                a40 = v.fma(w0, a40); a41 = v.fma(w1, a41);
+                v = FloatVector.broadcast(S, x[ib + xStep]);
+                a50 = v.fma(w0, a50); a51 = v.fma(w1, a51);
+                v = FloatVector.broadcast(S, x[ib + 2 * xStep]);
+                a60 = v.fma(w0, a60); a61 = v.fma(w1, a61);
+                v = FloatVector.broadcast(S, x[ib + 3 * xStep]);
+                a70 = v.fma(w0, a70); a71 = v.fma(w1, a71);
             }
         }
-        int o = rowOff;
+        int o = rowA;
         a00.intoArray(row, o); a01.intoArray(row, o + L);
         o += rowStep;
         a10.intoArray(row, o); a11.intoArray(row, o + L);
@@ -104,37 +84,89 @@ final class SimdKernel {
         a20.intoArray(row, o); a21.intoArray(row, o + L);
         o += rowStep;
         a30.intoArray(row, o); a31.intoArray(row, o + L);
+        o = rowB;
+        a40.intoArray(row, o); a41.intoArray(row, o + L);
+        o += rowStep;
+        a50.intoArray(row, o); a51.intoArray(row, o + L);
+        o += rowStep;
+        a60.intoArray(row, o); a61.intoArray(row, o + L);
+        o += rowStep;
+        a70.intoArray(row, o); a71.intoArray(row, o + L);
     }
 
-    /** 8 positions x 1 vector: 8 accumulators. */
-    static void r8c1(float[] x, int xBase, int[] xOff, float[] w, int[] wOff, int entries, int cin, int xStep,
-            float[] row, int rowOff, int rowStep) {
+    /** 8 positions x 1 vector: 8 accumulators; the halves as in {@link #r8c2}. */
+    static void r8c1(float[] x, int xA, int xB, int[] xOff, float[] w, int[] wOff, int entries, int cin, int xStep,
+            float[] row, int rowA, int rowB, int rowStep) {
         FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
         for (int e = 0; e < entries; e++) {
-            int x0 = xBase + xOff[e];
+            int pa = xA + xOff[e];
+            int pb = xB + xOff[e];
             int w0i = wOff[e];
             for (int c = 0; c < cin; c++) {
-                // Indices as linear functions of c, so C2 can hoist the range checks out of the loop.
-                int xi = x0 + c;
-                int wi = w0i + c * L;
-                FloatVector w0 = FloatVector.fromArray(S, w, wi);
-                a0 = FloatVector.broadcast(S, x[xi]).fma(w0, a0);
-                a1 = FloatVector.broadcast(S, x[xi + xStep]).fma(w0, a1);
-                a2 = FloatVector.broadcast(S, x[xi + 2 * xStep]).fma(w0, a2);
-                a3 = FloatVector.broadcast(S, x[xi + 3 * xStep]).fma(w0, a3);
-                a4 = FloatVector.broadcast(S, x[xi + 4 * xStep]).fma(w0, a4);
-                a5 = FloatVector.broadcast(S, x[xi + 5 * xStep]).fma(w0, a5);
-                a6 = FloatVector.broadcast(S, x[xi + 6 * xStep]).fma(w0, a6);
-                a7 = FloatVector.broadcast(S, x[xi + 7 * xStep]).fma(w0, a7);
+                int ia = pa + c;
+                int ib = pb + c;
+                FloatVector w0 = FloatVector.fromArray(S, w, w0i + c * L);
+                a0 = FloatVector.broadcast(S, x[ia]).fma(w0, a0);
+                a1 = FloatVector.broadcast(S, x[ia + xStep]).fma(w0, a1);
+                a2 = FloatVector.broadcast(S, x[ia + 2 * xStep]).fma(w0, a2);
+                a3 = FloatVector.broadcast(S, x[ia + 3 * xStep]).fma(w0, a3);
+                a4 = FloatVector.broadcast(S, x[ib]).fma(w0, a4);
+                a5 = FloatVector.broadcast(S, x[ib + xStep]).fma(w0, a5);
+                a6 = FloatVector.broadcast(S, x[ib + 2 * xStep]).fma(w0, a6);
+                a7 = FloatVector.broadcast(S, x[ib + 3 * xStep]).fma(w0, a7);
             }
         }
-        a0.intoArray(row, rowOff);
-        a1.intoArray(row, rowOff + rowStep);
-        a2.intoArray(row, rowOff + 2 * rowStep);
-        a3.intoArray(row, rowOff + 3 * rowStep);
-        a4.intoArray(row, rowOff + 4 * rowStep);
-        a5.intoArray(row, rowOff + 5 * rowStep);
-        a6.intoArray(row, rowOff + 6 * rowStep);
-        a7.intoArray(row, rowOff + 7 * rowStep);
+        a0.intoArray(row, rowA);
+        a1.intoArray(row, rowA + rowStep);
+        a2.intoArray(row, rowA + 2 * rowStep);
+        a3.intoArray(row, rowA + 3 * rowStep);
+        a4.intoArray(row, rowB);
+        a5.intoArray(row, rowB + rowStep);
+        a6.intoArray(row, rowB + 2 * rowStep);
+        a7.intoArray(row, rowB + 3 * rowStep);
+    }
+
+    /**
+     * Adds the bias and applies the activation to {@code count} contiguous sums, writing them to contiguous
+     * outputs (channels-last). Sigmoid and tanh have no fast vector form on every JDK, so they stay scalar.
+     */
+    static void finish(float[] row, int from, float[] bias, int biasFrom, float[] y, int to, int count,
+            Activation activation) {
+        Activation.Kind kind = activation.kind();
+        int c = 0;
+        if (kind == Activation.Kind.NONE || kind == Activation.Kind.RELU || kind == Activation.Kind.LEAKY_RELU) {
+            FloatVector zero = FloatVector.zero(S);
+            float slope = activation.slope();
+            for (; c <= count - L; c += L) {
+                FloatVector v = FloatVector.fromArray(S, row, from + c);
+                if (bias != null) {
+                    v = v.add(FloatVector.fromArray(S, bias, biasFrom + c));
+                }
+                if (kind != Activation.Kind.NONE) {
+                    // Not v * 0 for relu: -Inf * 0 would be NaN where the reference gives 0.
+                    VectorMask<Float> negative = v.lt(zero);
+                    v = v.blend(kind == Activation.Kind.RELU ? zero : v.mul(slope), negative);
+                }
+                v.intoArray(y, to + c);
+            }
+        }
+        for (; c < count; c++) {
+            float v = row[from + c];
+            if (bias != null) {
+                v += bias[biasFrom + c];
+            }
+            y[to + c] = activate(v, activation);
+        }
+    }
+
+    /** The scalar activation, in float, matching the vector path lane for lane. */
+    static float activate(float v, Activation activation) {
+        switch (activation.kind()) {
+            case RELU: return v < 0 ? 0f : v;
+            case LEAKY_RELU: return v < 0 ? v * activation.slope() : v;
+            case SIGMOID: return (float) (1.0 / (1.0 + Math.exp(-v)));
+            case TANH: return (float) Math.tanh(v);
+            default: return v;
+        }
     }
 }

@@ -21,8 +21,10 @@ import org.deconv3d.Layout;
  */
 final class SimdPlan implements Deconv3dPlan {
 
-    /** Largest tile along width of any micro-kernel: tails are padded to it. */
-    private static final int MAX_TILE = 8;
+    /** Positions per micro-kernel tile along width: tails are padded to it. */
+    private static final int TILE = 8;
+    /** Below this many FLOPs a run stays on the calling thread. */
+    private static final long SMALL_FLOPS = 4_000_000;
 
     private final Deconv3dProblem p;
     private final PackedWeights weights;
@@ -38,7 +40,13 @@ final class SimdPlan implements Deconv3dPlan {
     private final int groups;
     /** Floats per output position in the row buffer: all groups' padded vectors. */
     private final int rowStride;
-    private final int rowLength;
+    /** Floats per output row in the row buffer. */
+    private final int rowBlock;
+    /**
+     * Output rows per work item: 2 when every phase's rows are at most half a tile long, so that a tile takes
+     * 4 positions from each of two rows instead of wasting half its lanes.
+     */
+    private final int rowsPerItem;
     private final boolean direct;
     private final int paddedLength;
     // Phases with outputs on every axis, and the work items they hold.
@@ -48,6 +56,9 @@ final class SimdPlan implements Deconv3dPlan {
     private final int[] itemStart;        // prefix sums of items per phase
     private final int maxEntries;
     private final int threads;
+    private final int prepItems;
+    /** Pool threads that join the caller in a run. */
+    private final int helpers;
     private final ForkJoinPool pool;
     private final ConcurrentLinkedQueue<Job> jobs = new ConcurrentLinkedQueue<>();
     private volatile boolean closed;
@@ -64,7 +75,7 @@ final class SimdPlan implements Deconv3dPlan {
         int[] d = problem.dilation();
         int[] pad = problem.padBefore();
         for (int a = 0; a < 3; a++) {
-            axes[a] = new AxisPhases(inputSize[a], outputSize[a], k[a], s[a], d[a], pad[a], a == 2 ? MAX_TILE : 1);
+            axes[a] = new AxisPhases(inputSize[a], outputSize[a], k[a], s[a], d[a], pad[a], a == 2 ? TILE : 1);
         }
         cin = problem.inChannels();
         cinPerGroup = problem.inChannelsPerGroup();
@@ -74,9 +85,10 @@ final class SimdPlan implements Deconv3dPlan {
         rowStride = groups * weights.vectorsPerGroup * SimdKernel.L;
         int maxPositions = 0;
         for (int c = 0; c < s[2]; c++) {
-            maxPositions = Math.max(maxPositions, AxisPhases.roundUp(axes[2].positions[c], MAX_TILE));
+            maxPositions = Math.max(maxPositions, axes[2].positions[c]);
         }
-        rowLength = Math.max(1, maxPositions) * rowStride;
+        rowBlock = AxisPhases.roundUp(Math.max(1, maxPositions), TILE) * rowStride;
+        rowsPerItem = maxPositions <= TILE / 2 ? 2 : 1;
         direct = problem.layout() == Layout.NDHWC && axes[0].unpadded(inputSize[0])
                 && axes[1].unpadded(inputSize[1]) && axes[2].unpadded(inputSize[2]);
         long padded = (long) problem.batch() * axes[0].padded * axes[1].padded * axes[2].padded * cin;
@@ -107,12 +119,16 @@ final class SimdPlan implements Deconv3dPlan {
                     phase[ph] = new int[] {cd, ch, cw};
                     buildEntries(ph, k);
                     most = Math.max(most, phaseXOff[ph].length);
-                    itemStart[ph + 1] = itemStart[ph] + problem.batch() * axes[0].positions[cd] * axes[1].positions[ch];
+                    int rowItems = (axes[1].positions[ch] + rowsPerItem - 1) / rowsPerItem;
+                    itemStart[ph + 1] = itemStart[ph] + problem.batch() * axes[0].positions[cd] * rowItems;
                     ph++;
                 }
         maxEntries = most;
         this.threads = threads;
-        this.pool = threads > 1 ? new ForkJoinPool(threads) : null;
+        prepItems = problem.batch() * inputSize[0] * inputSize[1];
+        // Waking a pool thread costs tens of microseconds: tiny problems run on the caller alone.
+        helpers = problem.flops() < SMALL_FLOPS ? 0 : Math.min(threads, itemStart[count]) - 1;
+        this.pool = helpers > 0 ? new ForkJoinPool(helpers) : null;
     }
 
     /** The taps of phase {@code ph}: every combination of the three axes' taps, with input and weight offsets. */
@@ -171,10 +187,7 @@ final class SimdPlan implements Deconv3dPlan {
         try {
             job.input = input;
             job.output = output;
-            if (!direct) {
-                parallel(job, Job.PREPARE, p.batch() * inputSize[0] * inputSize[1]);
-            }
-            parallel(job, Job.COMPUTE, itemStart[phase.length]);
+            parallel(job);
         } finally {
             job.input = null;
             job.output = null;
@@ -182,15 +195,15 @@ final class SimdPlan implements Deconv3dPlan {
         }
     }
 
-    private void parallel(Job job, int stage, int items) {
-        job.stage = stage;
-        job.items = items;
+    /** Runs the job on the caller and {@code helpers} pool threads; they share the items of both stages. */
+    private void parallel(Job job) {
+        job.prepNext.set(0);
+        job.prepDone.set(0);
         job.next.set(0);
-        if (pool == null || items < 2) {
+        if (helpers == 0) {
             job.workers[0].run();
             return;
         }
-        int helpers = Math.min(threads, items) - 1;
         for (int t = 1; t <= helpers; t++) {
             job.pending[t] = pool.submit(job.workers[t]);
         }
@@ -210,19 +223,19 @@ final class SimdPlan implements Deconv3dPlan {
         jobs.clear();
     }
 
-    /** One run's workspace: the padded input and, per thread, a row buffer and entry offsets. */
+    /**
+     * One run's workspace: the padded input, the item counters of its two stages (copy the input into the padded
+     * buffer, then compute), and a worker with a row buffer per thread.
+     */
     private final class Job {
-        static final int PREPARE = 0;
-        static final int COMPUTE = 1;
-
         final float[] padded = new float[paddedLength];
+        final AtomicInteger prepNext = new AtomicInteger();
+        final AtomicInteger prepDone = new AtomicInteger();
         final AtomicInteger next = new AtomicInteger();
         final Worker[] workers = new Worker[threads];
         final ForkJoinTask<?>[] pending = new ForkJoinTask<?>[threads];
         float[] input;
         float[] output;
-        volatile int stage;
-        volatile int items;
 
         Job() {
             for (int t = 0; t < threads; t++) {
@@ -233,7 +246,7 @@ final class SimdPlan implements Deconv3dPlan {
 
     private final class Worker implements Runnable {
         private final Job job;
-        private final float[] row = new float[rowLength];
+        private final float[] row = new float[rowsPerItem * rowBlock];
 
         Worker(Job job) {
             this.job = job;
@@ -241,14 +254,22 @@ final class SimdPlan implements Deconv3dPlan {
 
         @Override
         public void run() {
-            int stage = job.stage;
-            int items = job.items;
-            for (int item = job.next.getAndIncrement(); item < items; item = job.next.getAndIncrement()) {
-                if (stage == Job.PREPARE) {
-                    prepare(job.input, job.padded, item);
-                } else {
-                    compute(direct ? job.input : job.padded, job.output, item);
+            float[] x = job.input;
+            if (!direct) {
+                for (int item = job.prepNext.getAndIncrement(); item < prepItems; item = job.prepNext.getAndIncrement()) {
+                    prepare(x, job.padded, item);
+                    job.prepDone.incrementAndGet();
                 }
+                // Every claimed copy is in progress on a running thread, so this wait is short and cannot deadlock;
+                // the volatile count also publishes the copied rows to this thread.
+                while (job.prepDone.get() < prepItems) {
+                    Thread.onSpinWait();
+                }
+                x = job.padded;
+            }
+            int items = itemStart[phase.length];
+            for (int item = job.next.getAndIncrement(); item < items; item = job.next.getAndIncrement()) {
+                compute(x, job.output, item);
             }
         }
 
@@ -274,7 +295,7 @@ final class SimdPlan implements Deconv3dPlan {
             }
         }
 
-        /** Computes every output of work item {@code item}: one (phase, n, jd, jh) row of positions. */
+        /** Computes every output of work item {@code item}: one or two (phase, n, jd, jh) rows of positions. */
         private void compute(float[] x, float[] y, int item) {
             int ph = 0;
             while (itemStart[ph + 1] <= item) {
@@ -283,44 +304,62 @@ final class SimdPlan implements Deconv3dPlan {
             int cd = phase[ph][0], ch = phase[ph][1], cw = phase[ph][2];
             int jdCount = axes[0].positions[cd];
             int jhCount = axes[1].positions[ch];
+            int jhItems = (jhCount + rowsPerItem - 1) / rowsPerItem;
             int local = item - itemStart[ph];
-            int jh = local % jhCount;
-            int jd = (local / jhCount) % jdCount;
-            int n = local / (jhCount * jdCount);
+            int jh = (local % jhItems) * rowsPerItem;
+            int jd = (local / jhItems) % jdCount;
+            int n = local / (jhItems * jdCount);
+            boolean second = rowsPerItem == 2 && jh + 1 < jhCount;
             int jwCount = axes[2].positions[cw];
             int[] xOff = phaseXOff[ph];
             int entries = xOff.length;
-            int xRow = ((n * axes[0].padded + jd) * axes[1].padded + jh) * axes[2].padded * cin;
+            int xRowStride = axes[2].padded * cin;
+            int xRowA = ((n * axes[0].padded + jd) * axes[1].padded + jh) * xRowStride;
+            // A lone last row still fills the tile's second half, from its own input; that half is discarded.
+            int xRowB = second ? xRowA + xRowStride : xRowA;
             float[] w = weights.values;
             int blocks = weights.blocks();
             int lanes = SimdKernel.L;
             for (int g = 0; g < groups; g++) {
-                int xGroup = xRow + g * cinPerGroup;
+                int xa = xRowA + g * cinPerGroup;
+                int xb = xRowB + g * cinPerGroup;
                 for (int b = 0; b < blocks; b++) {
                     int[] wOff = phaseWOff[ph][g * blocks + b];
                     int rowOff = (g * weights.vectorsPerGroup + weights.blockStart[b]) * lanes;
-                    int width = weights.blockWidth[b];
-                    int tile = width == 1 ? 8 : 4;
-                    for (int jw = 0; jw < jwCount; jw += tile) {
-                        int xBase = xGroup + jw * cin;
-                        int r = rowOff + jw * rowStride;
-                        if (width == 4) {
-                            SimdKernel.r4c4(x, xBase, xOff, w, wOff, entries, cinPerGroup, cin, row, r, rowStride);
-                        } else if (width == 2) {
-                            SimdKernel.r4c2(x, xBase, xOff, w, wOff, entries, cinPerGroup, cin, row, r, rowStride);
-                        } else {
-                            SimdKernel.r8c1(x, xBase, xOff, w, wOff, entries, cinPerGroup, cin, row, r, rowStride);
+                    boolean two = weights.blockWidth[b] == 2;
+                    if (rowsPerItem == 2) {
+                        for (int jw = 0; jw < jwCount; jw += TILE / 2) {
+                            int ra = rowOff + jw * rowStride;
+                            tile(two, x, xa + jw * cin, xb + jw * cin, xOff, w, wOff, entries, ra, ra + rowBlock);
+                        }
+                    } else {
+                        for (int jw = 0; jw < jwCount; jw += TILE) {
+                            int a = xa + jw * cin;
+                            int ra = rowOff + jw * rowStride;
+                            tile(two, x, a, a + TILE / 2 * cin, xOff, w, wOff, entries, ra, ra + TILE / 2 * rowStride);
                         }
                     }
                 }
             }
             int od = cd + jd * axes[0].stride;
             int oh = ch + jh * axes[1].stride;
-            store(y, n, od, oh, cw, jwCount);
+            store(y, 0, n, od, oh, cw, jwCount);
+            if (second) {
+                store(y, rowBlock, n, od, oh + axes[1].stride, cw, jwCount);
+            }
+        }
+
+        private void tile(boolean two, float[] x, int xa, int xb, int[] xOff, float[] w, int[] wOff, int entries,
+                int ra, int rb) {
+            if (two) {
+                SimdKernel.r8c2(x, xa, xb, xOff, w, wOff, entries, cinPerGroup, cin, row, ra, rb, rowStride);
+            } else {
+                SimdKernel.r8c1(x, xa, xb, xOff, w, wOff, entries, cinPerGroup, cin, row, ra, rb, rowStride);
+            }
         }
 
         /** Adds the bias, applies the activation and writes the row's outputs in the problem's layout. */
-        private void store(float[] y, int n, int od, int oh, int cw, int jwCount) {
+        private void store(float[] y, int rowBase, int n, int od, int oh, int cw, int jwCount) {
             int sw = axes[2].stride;
             int ow0 = cw;
             int yBase;
@@ -337,29 +376,24 @@ final class SimdPlan implements Deconv3dPlan {
             }
             int vpg = weights.vectorsPerGroup * SimdKernel.L;
             for (int jw = 0; jw < jwCount; jw++) {
-                int src = jw * rowStride;
+                int src = rowBase + jw * rowStride;
                 int dst = yBase + jw * owStep;
                 for (int g = 0; g < groups; g++) {
-                    for (int c = 0; c < coutPerGroup; c++) {
-                        int co = g * coutPerGroup + c;
-                        float v = row[src + g * vpg + c];
-                        if (bias != null) {
-                            v += bias[co];
+                    int co0 = g * coutPerGroup;
+                    int from = src + g * vpg;
+                    if (coStep == 1) {
+                        SimdKernel.finish(row, from, bias, co0, y, dst + co0, coutPerGroup, activation);
+                    } else {
+                        for (int c = 0; c < coutPerGroup; c++) {
+                            float v = row[from + c];
+                            if (bias != null) {
+                                v += bias[co0 + c];
+                            }
+                            y[dst + (co0 + c) * coStep] = SimdKernel.activate(v, activation);
                         }
-                        y[dst + co * coStep] = activate(v);
                     }
                 }
             }
-        }
-    }
-
-    private float activate(float v) {
-        switch (activation.kind()) {
-            case RELU: return v < 0 ? 0f : v;
-            case LEAKY_RELU: return v < 0 ? v * activation.slope() : v;
-            case SIGMOID: return (float) (1.0 / (1.0 + Math.exp(-v)));
-            case TANH: return (float) Math.tanh(v);
-            default: return v;
         }
     }
 }
