@@ -1,0 +1,63 @@
+package org.deconv3d.cuda;
+
+import static org.deconv3d.cuda.CudaDriver.check;
+
+import jcuda.driver.CUcontext;
+import jcuda.driver.CUdevice;
+import jcuda.driver.CUfunction;
+import jcuda.driver.CUmodule;
+import jcuda.driver.JCudaDriver;
+
+/**
+ * The device's primary context with the kernel module loaded, opened once per JVM. Opening it is also the
+ * availability probe: any failure on the way is the reason the backend is unavailable.
+ */
+final class CudaContext {
+
+    final CUdevice device;
+    final CUcontext context;
+    final CUfunction kernel;
+    final String description;
+
+    private CudaContext(CUdevice device, CUcontext context, CUfunction kernel, String description) {
+        this.device = device;
+        this.context = context;
+        this.kernel = kernel;
+        this.description = description;
+    }
+
+    static CudaContext open() {
+        JCudaDriver.setExceptionsEnabled(false);
+        check(JCudaDriver.cuInit(0), "cuInit");
+        int[] version = new int[1];
+        check(JCudaDriver.cuDriverGetVersion(version), "cuDriverGetVersion");
+        int[] count = new int[1];
+        check(JCudaDriver.cuDeviceGetCount(count), "cuDeviceGetCount");
+        if (count[0] < 1) {
+            throw new IllegalStateException("the NVIDIA driver reports no CUDA device");
+        }
+        CUdevice device = new CUdevice();
+        check(JCudaDriver.cuDeviceGet(device, 0), "cuDeviceGet");
+        byte[] name = new byte[256];
+        check(JCudaDriver.cuDeviceGetName(name, name.length, device), "cuDeviceGetName");
+        int[] major = new int[1];
+        int[] minor = new int[1];
+        check(JCudaDriver.cuDeviceComputeCapability(major, minor, device), "cuDeviceComputeCapability");
+        CUcontext context = new CUcontext();
+        check(JCudaDriver.cuDevicePrimaryCtxRetain(context, device), "cuDevicePrimaryCtxRetain");
+        check(JCudaDriver.cuCtxSetCurrent(context), "cuCtxSetCurrent");
+        CUmodule module = new CUmodule();
+        check(JCudaDriver.cuModuleLoadData(module, KernelImage.load()), "cuModuleLoadData (the kernel image)");
+        CUfunction kernel = new CUfunction();
+        check(JCudaDriver.cuModuleGetFunction(kernel, module, KernelImage.FUNCTION), "cuModuleGetFunction");
+        String text = new String(name, java.nio.charset.StandardCharsets.US_ASCII).trim().replace("\0", "")
+                + " (compute " + major[0] + "." + minor[0] + ", driver CUDA " + version[0] / 1000 + "."
+                + (version[0] % 1000) / 10 + ")";
+        return new CudaContext(device, context, kernel, text);
+    }
+
+    /** Makes the context current on the calling thread (CUDA contexts are per thread). */
+    void makeCurrent() {
+        check(JCudaDriver.cuCtxSetCurrent(context), "cuCtxSetCurrent");
+    }
+}

@@ -1,0 +1,125 @@
+package org.deconv3d.cuda;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.deconv3d.Deconv3dPlan;
+import org.deconv3d.Deconv3dProblem;
+import org.deconv3d.Layout;
+
+/**
+ * A cuda plan: device buffers for geometry, packed weights, bias, input and output, allocated and filled once.
+ *
+ * <p>Thread-safe: {@code run} and {@code close} are synchronized, because the plan's device buffers serve one run
+ * at a time. {@link #lastTimings()} reports the last run's kernel time (device events) and its end-to-end time,
+ * which includes the host-to-device and device-to-host copies and any layout transposition.
+ */
+final class CudaPlan implements Deconv3dPlan {
+
+    private final Device device;
+    private final Deconv3dProblem problem;
+    private final List<Device.Buffer> allocations = new ArrayList<>();
+    private final List<Device.Prepared> kernels = new ArrayList<>();
+    private final Device.Buffer x;
+    private final Device.Buffer y;
+    private final float[] inputScratch;
+    private final float[] outputScratch;
+    private volatile CudaTimings last;
+    private boolean closed;
+
+    CudaPlan(Device device, Deconv3dProblem problem, float[] filter, float[] bias) {
+        this.device = device;
+        this.problem = problem;
+        try {
+            int[] geometry = CudaGeometry.geometry(problem, bias != null);
+            Device.Buffer g = allocate(4L * geometry.length, "geometry");
+            device.upload(g, geometry, "geometry");
+            float[] packed = CudaGeometry.packWeights(problem, filter);
+            Device.Buffer w = allocate(4L * packed.length, "weights");
+            device.upload(w, packed, "weights");
+            float[] b = bias == null ? new float[1] : bias;
+            Device.Buffer bd = allocate(4L * b.length, "bias");
+            device.upload(bd, b, "bias");
+            x = allocate(4L * problem.inputLength(), "input");
+            y = allocate(4L * problem.outputLength(), "output");
+            for (CudaGeometry.Launch l : CudaGeometry.launches(problem)) {
+                kernels.add(device.prepare(l, g, x, w, bd, y));
+            }
+        } catch (RuntimeException e) {
+            release();
+            throw e;
+        }
+        inputScratch = problem.layout() == Layout.NDHWC ? null : new float[problem.inputLength()];
+        outputScratch = new float[problem.outputLength()];
+    }
+
+    private Device.Buffer allocate(long bytes, String what) {
+        Device.Buffer b = device.allocate(bytes, what);
+        allocations.add(b);
+        return b;
+    }
+
+    @Override
+    public Deconv3dProblem problem() {
+        return problem;
+    }
+
+    @Override
+    public String backend() {
+        return CudaProvider.NAME;
+    }
+
+    @Override
+    public synchronized void run(float[] input, float[] output) {
+        if (closed) {
+            throw new IllegalStateException("this cuda plan is closed: make a new plan with Deconv3d.plan(...)");
+        }
+        problem.requireInput(input);
+        problem.requireOutput(output);
+        long t0 = System.nanoTime();
+        float[] in = input;
+        if (inputScratch != null) {
+            CudaGeometry.toChannelsLast(problem, input, inputScratch);
+            in = inputScratch;
+        }
+        device.upload(x, in, "input");
+        device.startTimer();
+        for (Device.Prepared k : kernels) {
+            device.launch(k);
+        }
+        float kernelMillis = device.stopTimer();
+        // Into scratch first: if anything on the device failed, the caller's output is untouched.
+        device.download(outputScratch, y, "output");
+        CudaGeometry.fromChannelsLast(problem, outputScratch, output);
+        last = new CudaTimings(kernelMillis, (System.nanoTime() - t0) / 1e6);
+    }
+
+    /** The timings of the last completed run, or null before the first. */
+    CudaTimings lastTimings() {
+        return last;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (!closed) {
+            closed = true;
+            release();
+        }
+    }
+
+    private void release() {
+        RuntimeException first = null;
+        for (Device.Buffer b : allocations) {
+            try {
+                device.free(b);
+            } catch (RuntimeException e) {
+                first = first == null ? e : first;
+            }
+        }
+        allocations.clear();
+        kernels.clear();
+        device.release();
+        if (first != null) {
+            throw first;
+        }
+    }
+}

@@ -1,0 +1,26 @@
+package org.deconv3d.cuda;
+
+import java.io.IOException;
+import java.io.InputStream;
+
+/** The prebuilt kernel image shipped in the jar (a fatbin with SASS for current GPUs and PTX for newer ones). */
+final class KernelImage {
+
+    static final String RESOURCE = "/org/deconv3d/cuda/deconv3d.fatbin";
+    static final String FUNCTION = "deconv3d_phase";
+
+    private KernelImage() {
+    }
+
+    static byte[] load() {
+        try (InputStream in = KernelImage.class.getResourceAsStream(RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException("the kernel image " + RESOURCE + " is missing from the deconv3d-cuda"
+                        + " jar: rebuild it with nvcc (cuda/src/main/cuda/build-image.sh --update)");
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read the kernel image " + RESOURCE + ": " + e, e);
+        }
+    }
+}
