@@ -1,0 +1,153 @@
+package org.deconv3d.bench;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Arrays;
+import java.util.Locale;
+import org.deconv3d.Availability;
+import org.deconv3d.Deconv3d;
+import org.deconv3d.Deconv3dPlan;
+import org.deconv3d.Deconv3dProblem;
+import org.deconv3d.cuda.CudaDeconv3d;
+import org.deconv3d.cuda.CudaProvider;
+import org.deconv3d.cuda.CudaTimings;
+import org.deconv3d.reference.ReferenceKernel;
+import org.deconv3d.testing.Case;
+import org.deconv3d.testing.RandomProblems;
+
+/**
+ * The check to run on a machine with an NVIDIA GPU (see gpu-check/ and the README): the cuda backend against the
+ * reference on random problems, then the benchmark shapes timed (median of repeated runs, device time and
+ * end-to-end time). Writes each shape's input, filter and output as raw little-endian float32 so that
+ * {@code torch_check.py} can compare and time PyTorch's {@code conv_transpose3d} (cuDNN) on the same data.
+ *
+ * <pre>
+ * java -cp "lib/*" org.deconv3d.bench.GpuCheck [--problems 200] [--repeats 20] [--out DIR]
+ * </pre>
+ * Exit status: 0 all agree, 1 a disagreement, 3 no usable GPU.
+ */
+public final class GpuCheck {
+
+    private GpuCheck() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        int problems = 200;
+        int repeats = 20;
+        Path out = Paths.get("gpu-check-out");
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--problems": problems = Integer.parseInt(args[++i]); break;
+                case "--repeats": repeats = Integer.parseInt(args[++i]); break;
+                case "--out": out = Paths.get(args[++i]); break;
+                default:
+                    System.err.println("unknown argument " + args[i] + "; use --problems N --repeats N --out DIR");
+                    System.exit(2);
+            }
+        }
+        PrintStream o = System.out;
+        CudaProvider provider = new CudaProvider();
+        Availability a = provider.availability();
+        if (!a.available()) {
+            o.println("cuda backend unavailable: " + a.reason());
+            System.exit(3);
+        }
+        CudaDeconv3d cuda = (CudaDeconv3d) provider.create();
+        o.println("device: " + cuda.device());
+        long seed = System.nanoTime();
+        o.println("cross-check against the reference: " + problems + " random problems, seed " + seed);
+        double worst = 0;
+        for (int i = 0; i < problems; i++) {
+            Case c = RandomProblems.draw(seed + i);
+            float[] expected = new float[c.problem().outputLength()];
+            ReferenceKernel.compute(c.problem(), c.input(), c.filter(), c.bias(), expected);
+            float[] actual = new float[expected.length];
+            Arrays.fill(actual, Float.NaN);
+            try (Deconv3dPlan plan = cuda.plan(c.problem(), c.filter(), c.bias())) {
+                plan.run(c.input(), actual);
+            }
+            double err = relativeError(expected, actual);
+            worst = Math.max(worst, err);
+            if (!(err <= 1e-5)) {
+                o.println("DISAGREES (error " + err + ") on " + c.replay());
+                System.exit(1);
+            }
+        }
+        o.printf(Locale.ROOT, "all %d agree; worst error %.2e of max |reference|%n%n", problems, worst);
+
+        Files.createDirectories(out);
+        o.printf(Locale.ROOT, "%-8s %12s %12s %12s %12s%n", "shape", "kernel ms", "kernel GF/s", "e2e ms", "e2e GF/s");
+        for (Shape s : Shape.values()) {
+            Deconv3dProblem p = s.problem();
+            float[] x = Shape.data(p.inputLength(), 1);
+            float[] w = Shape.data(p.filterLength(), 2);
+            float[] y = new float[p.outputLength()];
+            double[] kernel = new double[repeats];
+            double[] total = new double[repeats];
+            try (Deconv3dPlan plan = cuda.plan(p, w, null)) {
+                for (int i = 0; i < 3; i++) {
+                    plan.run(x, y);
+                }
+                for (int i = 0; i < repeats; i++) {
+                    plan.run(x, y);
+                    CudaTimings t = CudaDeconv3d.lastTimings(plan);
+                    kernel[i] = t.kernelMillis();
+                    total[i] = t.totalMillis();
+                }
+            }
+            double k = median(kernel);
+            double e = median(total);
+            o.printf(Locale.ROOT, "%-8s %12.3f %12.1f %12.3f %12.1f%n", s.label(), k, p.flops() / (k * 1e6), e,
+                    p.flops() / (e * 1e6));
+            write(out.resolve(s.label() + ".x.f32"), x);
+            write(out.resolve(s.label() + ".w.f32"), w);
+            write(out.resolve(s.label() + ".y.f32"), y);
+            Files.writeString(out.resolve(s.label() + ".txt"), String.format(Locale.ROOT,
+                    "input %s%nfilter %s%noutput %s%nstride %d%npad_before %d%nflops %d%nkernel_ms %.4f%ne2e_ms %.4f%n",
+                    join(p.inputShape()), join(p.filterShape()), join(p.outputShape()), p.stride()[0],
+                    p.padBefore()[0], p.flops(), k, e));
+        }
+        o.println();
+        o.println("data for torch_check.py written to " + out.toAbsolutePath());
+    }
+
+    private static String join(int[] v) {
+        return Arrays.toString(v).replaceAll("[\\[\\] ]", "");
+    }
+
+    static double relativeError(float[] expected, float[] actual) {
+        double scale = Float.MIN_NORMAL;
+        for (float v : expected) {
+            if (Float.isFinite(v)) {
+                scale = Math.max(scale, Math.abs(v));
+            }
+        }
+        double worst = 0;
+        for (int i = 0; i < expected.length; i++) {
+            if (Float.isNaN(expected[i]) != Float.isNaN(actual[i])) {
+                return Double.POSITIVE_INFINITY;
+            }
+            if (!Float.isNaN(expected[i])) {
+                worst = Math.max(worst, Math.abs(expected[i] - actual[i]) / scale);
+            }
+        }
+        return worst;
+    }
+
+    static double median(double[] v) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+
+    private static void write(Path path, float[] data) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(data.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        b.asFloatBuffer().put(data);
+        Files.write(path, b.array());
+    }
+}
