@@ -36,7 +36,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xmx4g"})
 public class Deconv3dBenchmark {
 
-    @Param({"seed", "unet-k2", "unet-k3", "gan", "vol"})
+    @Param({"seed", "unet-k2", "unet-k3", "gan", "vol", "unet64", "batch", "unet-k3-ncdhw"})
     public String shape;
 
     @Param({"simd", "reference"})
@@ -54,7 +54,7 @@ public class Deconv3dBenchmark {
         Deconv3dProblem p = Shape.of(shape).problem();
         input = Shape.data(p.inputLength(), 1);
         output = new float[p.outputLength()];
-        plan = Backends.named(backend).plan(p, Shape.data(p.filterLength(), 2), Shape.data(p.outChannels(), 3), threads);
+        plan = Backends.named(backend).plan(p, Shape.data(p.filterLength(), 2), null, threads);
     }
 
     @Benchmark
