@@ -41,13 +41,34 @@ final class SimdKernel {
      * 8 positions x 2 vectors: 16 accumulators. Positions 0-3 read from {@code xA} and store to {@code rowA},
      * positions 4-7 from {@code xB} and {@code rowB}, each {@code xStep}/{@code rowStep} apart: the halves are
      * either the two halves of one row or two rows, so short rows still fill the tile.
+     *
+     * <p>The partial sums go through the row buffer between taps instead of staying in registers across the tap
+     * loop: JDK 17's C2 cannot keep vectors in registers through nested loops (it boxes them, 30x slower), and the
+     * round trip costs little on later JDKs. It does not change the order of the additions.
      */
     static void r8c2(float[] x, int xA, int xB, int[] xOff, float[] w, int[] wOff, int entries, int cin, int xStep,
             float[] row, int rowA, int rowB, int rowStep) {
-        FloatVector a00 = FloatVector.zero(S), a01 = a00, a10 = a00, a11 = a00, a20 = a00, a21 = a00;
-        FloatVector a30 = a00, a31 = a00, a40 = a00, a41 = a00, a50 = a00, a51 = a00;
-        FloatVector a60 = a00, a61 = a00, a70 = a00, a71 = a00;
+        int a1 = rowA + rowStep, a2 = rowA + 2 * rowStep, a3 = rowA + 3 * rowStep;
+        int b1 = rowB + rowStep, b2 = rowB + 2 * rowStep, b3 = rowB + 3 * rowStep;
+        if (entries == 0) {
+            FloatVector z = FloatVector.zero(S);
+            for (int o : new int[] {rowA, a1, a2, a3, rowB, b1, b2, b3}) {
+                z.intoArray(row, o);
+                z.intoArray(row, o + L);
+            }
+            return;
+        }
         for (int e = 0; e < entries; e++) {
+            FloatVector a00, a01, a10, a11, a20, a21, a30, a31, a40, a41, a50, a51, a60, a61, a70, a71;
+            if (e == 0) {
+                a00 = FloatVector.zero(S); a01 = a00; a10 = a00; a11 = a00; a20 = a00; a21 = a00; a30 = a00;
+                a31 = a00; a40 = a00; a41 = a00; a50 = a00; a51 = a00; a60 = a00; a61 = a00; a70 = a00; a71 = a00;
+            } else {
+                a00 = load(row, rowA); a01 = load(row, rowA + L); a10 = load(row, a1); a11 = load(row, a1 + L);
+                a20 = load(row, a2); a21 = load(row, a2 + L); a30 = load(row, a3); a31 = load(row, a3 + L);
+                a40 = load(row, rowB); a41 = load(row, rowB + L); a50 = load(row, b1); a51 = load(row, b1 + L);
+                a60 = load(row, b2); a61 = load(row, b2 + L); a70 = load(row, b3); a71 = load(row, b3 + L);
+            }
             int pa = xA + xOff[e];
             int pb = xB + xOff[e];
             int w0i = wOff[e];
@@ -75,30 +96,33 @@ final class SimdKernel {
                 v = FloatVector.broadcast(S, x[ib + 3 * xStep]);
                 a70 = v.fma(w0, a70); a71 = v.fma(w1, a71);
             }
+            a00.intoArray(row, rowA); a01.intoArray(row, rowA + L); a10.intoArray(row, a1); a11.intoArray(row, a1 + L);
+            a20.intoArray(row, a2); a21.intoArray(row, a2 + L); a30.intoArray(row, a3); a31.intoArray(row, a3 + L);
+            a40.intoArray(row, rowB); a41.intoArray(row, rowB + L); a50.intoArray(row, b1); a51.intoArray(row, b1 + L);
+            a60.intoArray(row, b2); a61.intoArray(row, b2 + L); a70.intoArray(row, b3); a71.intoArray(row, b3 + L);
         }
-        int o = rowA;
-        a00.intoArray(row, o); a01.intoArray(row, o + L);
-        o += rowStep;
-        a10.intoArray(row, o); a11.intoArray(row, o + L);
-        o += rowStep;
-        a20.intoArray(row, o); a21.intoArray(row, o + L);
-        o += rowStep;
-        a30.intoArray(row, o); a31.intoArray(row, o + L);
-        o = rowB;
-        a40.intoArray(row, o); a41.intoArray(row, o + L);
-        o += rowStep;
-        a50.intoArray(row, o); a51.intoArray(row, o + L);
-        o += rowStep;
-        a60.intoArray(row, o); a61.intoArray(row, o + L);
-        o += rowStep;
-        a70.intoArray(row, o); a71.intoArray(row, o + L);
     }
 
-    /** 8 positions x 1 vector: 8 accumulators; the halves as in {@link #r8c2}. */
+    /** 8 positions x 1 vector: 8 accumulators; the halves and the trip through the row buffer as in {@link #r8c2}. */
     static void r8c1(float[] x, int xA, int xB, int[] xOff, float[] w, int[] wOff, int entries, int cin, int xStep,
             float[] row, int rowA, int rowB, int rowStep) {
-        FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+        int a1 = rowA + rowStep, a2 = rowA + 2 * rowStep, a3 = rowA + 3 * rowStep;
+        int b1 = rowB + rowStep, b2 = rowB + 2 * rowStep, b3 = rowB + 3 * rowStep;
+        if (entries == 0) {
+            FloatVector z = FloatVector.zero(S);
+            for (int o : new int[] {rowA, a1, a2, a3, rowB, b1, b2, b3}) {
+                z.intoArray(row, o);
+            }
+            return;
+        }
         for (int e = 0; e < entries; e++) {
+            FloatVector s0, s1, s2, s3, s4, s5, s6, s7;
+            if (e == 0) {
+                s0 = FloatVector.zero(S); s1 = s0; s2 = s0; s3 = s0; s4 = s0; s5 = s0; s6 = s0; s7 = s0;
+            } else {
+                s0 = load(row, rowA); s1 = load(row, a1); s2 = load(row, a2); s3 = load(row, a3);
+                s4 = load(row, rowB); s5 = load(row, b1); s6 = load(row, b2); s7 = load(row, b3);
+            }
             int pa = xA + xOff[e];
             int pb = xB + xOff[e];
             int w0i = wOff[e];
@@ -106,24 +130,22 @@ final class SimdKernel {
                 int ia = pa + c;
                 int ib = pb + c;
                 FloatVector w0 = FloatVector.fromArray(S, w, w0i + c * L);
-                a0 = FloatVector.broadcast(S, x[ia]).fma(w0, a0);
-                a1 = FloatVector.broadcast(S, x[ia + xStep]).fma(w0, a1);
-                a2 = FloatVector.broadcast(S, x[ia + 2 * xStep]).fma(w0, a2);
-                a3 = FloatVector.broadcast(S, x[ia + 3 * xStep]).fma(w0, a3);
-                a4 = FloatVector.broadcast(S, x[ib]).fma(w0, a4);
-                a5 = FloatVector.broadcast(S, x[ib + xStep]).fma(w0, a5);
-                a6 = FloatVector.broadcast(S, x[ib + 2 * xStep]).fma(w0, a6);
-                a7 = FloatVector.broadcast(S, x[ib + 3 * xStep]).fma(w0, a7);
+                s0 = FloatVector.broadcast(S, x[ia]).fma(w0, s0);
+                s1 = FloatVector.broadcast(S, x[ia + xStep]).fma(w0, s1);
+                s2 = FloatVector.broadcast(S, x[ia + 2 * xStep]).fma(w0, s2);
+                s3 = FloatVector.broadcast(S, x[ia + 3 * xStep]).fma(w0, s3);
+                s4 = FloatVector.broadcast(S, x[ib]).fma(w0, s4);
+                s5 = FloatVector.broadcast(S, x[ib + xStep]).fma(w0, s5);
+                s6 = FloatVector.broadcast(S, x[ib + 2 * xStep]).fma(w0, s6);
+                s7 = FloatVector.broadcast(S, x[ib + 3 * xStep]).fma(w0, s7);
             }
+            s0.intoArray(row, rowA); s1.intoArray(row, a1); s2.intoArray(row, a2); s3.intoArray(row, a3);
+            s4.intoArray(row, rowB); s5.intoArray(row, b1); s6.intoArray(row, b2); s7.intoArray(row, b3);
         }
-        a0.intoArray(row, rowA);
-        a1.intoArray(row, rowA + rowStep);
-        a2.intoArray(row, rowA + 2 * rowStep);
-        a3.intoArray(row, rowA + 3 * rowStep);
-        a4.intoArray(row, rowB);
-        a5.intoArray(row, rowB + rowStep);
-        a6.intoArray(row, rowB + 2 * rowStep);
-        a7.intoArray(row, rowB + 3 * rowStep);
+    }
+
+    private static FloatVector load(float[] a, int offset) {
+        return FloatVector.fromArray(S, a, offset);
     }
 
     /**

@@ -1,0 +1,66 @@
+package org.deconv3d.bench;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.io.File;
+import java.text.DecimalFormat;
+import java.text.DecimalFormatSymbols;
+import java.io.IOException;
+import java.util.List;
+import java.util.Locale;
+import org.jfree.chart.ChartFactory;
+import org.jfree.chart.ChartUtils;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.LogAxis;
+import org.jfree.chart.axis.NumberTickUnit;
+import org.jfree.chart.plot.CategoryPlot;
+import org.jfree.chart.plot.PlotOrientation;
+import org.jfree.chart.plot.ValueMarker;
+import org.jfree.chart.ui.RectangleAnchor;
+import org.jfree.chart.ui.TextAnchor;
+import org.jfree.data.category.DefaultCategoryDataset;
+
+/** The chart of a benchmark run: GFLOP/s per shape, one bar per backend or peer, the machine's peak as a line. */
+final class ReportChart {
+
+    private ReportChart() {
+    }
+
+    static void render(List<Measurement> results, int threads, double peakPerCore, String subtitle, File png)
+            throws IOException {
+        System.setProperty("java.awt.headless", "true");
+        DefaultCategoryDataset data = new DefaultCategoryDataset();
+        for (String shape : ReportTable.shapes(results)) {
+            for (Measurement m : results) {
+                if (m.shape().equals(shape) && (m.threads() == threads || m.backend().equals("reference"))) {
+                    data.addValue(m.gflops(), m.backend(), shape);
+                }
+            }
+        }
+        JFreeChart chart = ChartFactory.createBarChart(
+                String.format(Locale.ROOT, "3D transposed convolution, %d thread%s", threads, threads == 1 ? "" : "s"),
+                "shape", "GFLOP/s (log scale)", data, PlotOrientation.VERTICAL, true, false, false);
+        chart.addSubtitle(new org.jfree.chart.title.TextTitle(subtitle));
+        CategoryPlot plot = chart.getCategoryPlot();
+        LogAxis axis = new LogAxis("GFLOP/s (log scale)");
+        axis.setBase(10);
+        axis.setTickUnit(new NumberTickUnit(1.0)); // one tick per power of ten
+        axis.setNumberFormatOverride(new DecimalFormat("#,##0.##", DecimalFormatSymbols.getInstance(Locale.ROOT)));
+        double top = peakPerCore * threads * 1.6;
+        double bottom = 0.1;
+        for (Measurement m : results) {
+            top = Math.max(top, m.gflops() * 1.6);
+            bottom = Math.min(bottom, m.gflops() / 2);
+        }
+        axis.setRange(bottom, top);
+        plot.setRangeAxis(axis);
+        plot.setBackgroundPaint(Color.WHITE);
+        plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
+        ValueMarker peak = new ValueMarker(peakPerCore * threads, Color.RED, new BasicStroke(2f));
+        peak.setLabel(String.format(Locale.ROOT, "machine peak %.0f GFLOP/s", peakPerCore * threads));
+        peak.setLabelAnchor(RectangleAnchor.TOP_RIGHT);
+        peak.setLabelTextAnchor(TextAnchor.BOTTOM_RIGHT);
+        plot.addRangeMarker(peak);
+        ChartUtils.saveChartAsPNG(png, chart, 1100, 560);
+    }
+}
