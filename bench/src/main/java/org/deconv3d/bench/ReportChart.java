@@ -61,6 +61,7 @@ final class ReportChart {
         peak.setLabelAnchor(RectangleAnchor.TOP_RIGHT);
         peak.setLabelTextAnchor(TextAnchor.BOTTOM_RIGHT);
         plot.addRangeMarker(peak);
+        plot.getDomainAxis().setMaximumCategoryLabelWidthRatio(1.5f);
         ChartUtils.saveChartAsPNG(png, chart, 1100, 560);
     }
 }

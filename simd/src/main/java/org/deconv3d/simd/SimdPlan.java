@@ -54,8 +54,6 @@ final class SimdPlan implements Deconv3dPlan {
     private final int[][] phaseXOff;      // [ph][entry]: input offset of the entry's taps
     private final int[][][] phaseWOff;    // [ph][g * blocks + b][entry]: weight offset
     private final int[] itemStart;        // prefix sums of items per phase
-    private final int maxEntries;
-    private final int threads;
     private final int prepItems;
     /** Pool threads that join the caller in a run. */
     private final int helpers;
@@ -109,7 +107,6 @@ final class SimdPlan implements Deconv3dPlan {
         phaseWOff = new int[count][][];
         itemStart = new int[count + 1];
         int ph = 0;
-        int most = 0;
         for (int cd = 0; cd < s[0]; cd++)
             for (int ch = 0; ch < s[1]; ch++)
                 for (int cw = 0; cw < s[2]; cw++) {
@@ -118,13 +115,10 @@ final class SimdPlan implements Deconv3dPlan {
                     }
                     phase[ph] = new int[] {cd, ch, cw};
                     buildEntries(ph, k);
-                    most = Math.max(most, phaseXOff[ph].length);
                     int rowItems = (axes[1].positions[ch] + rowsPerItem - 1) / rowsPerItem;
                     itemStart[ph + 1] = itemStart[ph] + problem.batch() * axes[0].positions[cd] * rowItems;
                     ph++;
                 }
-        maxEntries = most;
-        this.threads = threads;
         prepItems = problem.batch() * inputSize[0] * inputSize[1];
         // Waking a pool thread costs tens of microseconds: tiny problems run on the caller alone.
         helpers = problem.flops() < SMALL_FLOPS ? 0 : Math.min(threads, itemStart[count]) - 1;
@@ -166,11 +160,6 @@ final class SimdPlan implements Deconv3dPlan {
     @Override
     public String backend() {
         return SimdProvider.NAME;
-    }
-
-    /** CPU threads one run uses. */
-    int threads() {
-        return threads;
     }
 
     @Override
@@ -232,13 +221,13 @@ final class SimdPlan implements Deconv3dPlan {
         final AtomicInteger prepNext = new AtomicInteger();
         final AtomicInteger prepDone = new AtomicInteger();
         final AtomicInteger next = new AtomicInteger();
-        final Worker[] workers = new Worker[threads];
-        final ForkJoinTask<?>[] pending = new ForkJoinTask<?>[threads];
+        final Worker[] workers = new Worker[helpers + 1];
+        final ForkJoinTask<?>[] pending = new ForkJoinTask<?>[helpers + 1];
         float[] input;
         float[] output;
 
         Job() {
-            for (int t = 0; t < threads; t++) {
+            for (int t = 0; t < workers.length; t++) {
                 workers[t] = new Worker(this);
             }
         }
