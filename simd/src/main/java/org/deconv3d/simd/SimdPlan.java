@@ -52,7 +52,8 @@ final class SimdPlan implements Deconv3dPlan {
     // Phases with outputs on every axis, and the work items they hold.
     private final int[][] phase;          // [ph] = {cd, ch, cw}
     private final int[][] phaseXOff;      // [ph][entry]: input offset of the entry's taps
-    private final int[][][] phaseWOff;    // [ph][g * blocks + b][entry]: weight offset
+    private final int[][][] phaseWOff;    // [ph][g * blocks + b][entry (x2 when paired)]: weight offset
+    private final boolean[] phasePaired;  // [ph]: entries hold a pair of width taps
     private final int[] itemStart;        // prefix sums of items per phase
     private final int prepItems;
     /** Pool threads that join the caller in a run. */
@@ -105,6 +106,7 @@ final class SimdPlan implements Deconv3dPlan {
         phase = new int[count][];
         phaseXOff = new int[count][];
         phaseWOff = new int[count][][];
+        phasePaired = new boolean[count];
         itemStart = new int[count + 1];
         int ph = 0;
         for (int cd = 0; cd < s[0]; cd++)
@@ -125,30 +127,44 @@ final class SimdPlan implements Deconv3dPlan {
         this.pool = helpers > 0 ? new ForkJoinPool(helpers) : null;
     }
 
-    /** The taps of phase {@code ph}: every combination of the three axes' taps, with input and weight offsets. */
+    /**
+     * The taps of phase {@code ph}: every combination of the three axes' taps, with input and weight offsets.
+     * When the phase has two width taps whose inputs are one position apart (kernel 3 or 4 with stride 2, kernel 5
+     * with stride 4, ...), they are kept together as one entry with two weight offsets, so the pair kernels can
+     * feed each broadcast input value to both taps.
+     */
     private void buildEntries(int ph, int[] k) {
         AxisPhases ad = axes[0], ah = axes[1], aw = axes[2];
         int cd = phase[ph][0], ch = phase[ph][1], cw = phase[ph][2];
-        int n = ad.taps[cd].length * ah.taps[ch].length * aw.taps[cw].length;
+        int[] wTaps = aw.taps[cw];
+        // Pair kernels need at least one entry to write the tile: a phase without depth or height taps stays
+        // with the plain kernels, which store zeros for it.
+        boolean paired = wTaps.length == 2 && aw.offsets[cw][0] == aw.offsets[cw][1] + 1
+                && ad.taps[cd].length * ah.taps[ch].length > 0;
+        int perEntry = paired ? 2 : 1;
+        int n = ad.taps[cd].length * ah.taps[ch].length * (wTaps.length / perEntry);
         int[] xOff = new int[n];
-        int[] tap = new int[n];
+        int[] tap = new int[n * perEntry];
         int e = 0;
         for (int i = 0; i < ad.taps[cd].length; i++)
             for (int j = 0; j < ah.taps[ch].length; j++)
-                for (int l = 0; l < aw.taps[cw].length; l++) {
+                for (int l = 0; l < wTaps.length; l += perEntry) {
                     int pd = ad.offsets[cd][i] + ad.padLo;
                     int phh = ah.offsets[ch][j] + ah.padLo;
                     int pw = aw.offsets[cw][l] + aw.padLo;
                     xOff[e] = ((pd * ah.padded + phh) * aw.padded + pw) * cin;
-                    tap[e] = (ad.taps[cd][i] * k[1] + ah.taps[ch][j]) * k[2] + aw.taps[cw][l];
+                    for (int q = 0; q < perEntry; q++) {
+                        tap[e * perEntry + q] = (ad.taps[cd][i] * k[1] + ah.taps[ch][j]) * k[2] + wTaps[l + q];
+                    }
                     e++;
                 }
         phaseXOff[ph] = xOff;
+        phasePaired[ph] = paired;
         int blocks = weights.blocks();
-        phaseWOff[ph] = new int[groups * blocks][n];
+        phaseWOff[ph] = new int[groups * blocks][tap.length];
         for (int g = 0; g < groups; g++)
             for (int b = 0; b < blocks; b++)
-                for (e = 0; e < n; e++)
+                for (e = 0; e < tap.length; e++)
                     phaseWOff[ph][g * blocks + b][e] = weights.offset(g, b, tap[e]);
     }
 
@@ -302,6 +318,7 @@ final class SimdPlan implements Deconv3dPlan {
             int jwCount = axes[2].positions[cw];
             int[] xOff = phaseXOff[ph];
             int entries = xOff.length;
+            boolean paired = phasePaired[ph];
             int xRowStride = axes[2].padded * cin;
             int xRowA = ((n * axes[0].padded + jd) * axes[1].padded + jh) * xRowStride;
             // A lone last row still fills the tile's second half, from its own input; that half is discarded.
@@ -319,13 +336,13 @@ final class SimdPlan implements Deconv3dPlan {
                     if (rowsPerItem == 2) {
                         for (int jw = 0; jw < jwCount; jw += TILE / 2) {
                             int ra = rowOff + jw * rowStride;
-                            tile(two, x, xa + jw * cin, xb + jw * cin, xOff, w, wOff, entries, ra, ra + rowBlock);
+                            tile(two, paired, x, xa + jw * cin, xb + jw * cin, xOff, w, wOff, entries, ra, ra + rowBlock);
                         }
                     } else {
                         for (int jw = 0; jw < jwCount; jw += TILE) {
                             int a = xa + jw * cin;
                             int ra = rowOff + jw * rowStride;
-                            tile(two, x, a, a + TILE / 2 * cin, xOff, w, wOff, entries, ra, ra + TILE / 2 * rowStride);
+                            tile(two, paired, x, a, a + TILE / 2 * cin, xOff, w, wOff, entries, ra, ra + TILE / 2 * rowStride);
                         }
                     }
                 }
@@ -338,9 +355,15 @@ final class SimdPlan implements Deconv3dPlan {
             }
         }
 
-        private void tile(boolean two, float[] x, int xa, int xb, int[] xOff, float[] w, int[] wOff, int entries,
-                int ra, int rb) {
-            if (two) {
+        private void tile(boolean two, boolean paired, float[] x, int xa, int xb, int[] xOff, float[] w, int[] wOff,
+                int entries, int ra, int rb) {
+            if (paired) {
+                if (two) {
+                    SimdKernel.p8c2(x, xa, xb, xOff, w, wOff, entries, cinPerGroup, cin, row, ra, rb, rowStride);
+                } else {
+                    SimdKernel.p8c1(x, xa, xb, xOff, w, wOff, entries, cinPerGroup, cin, row, ra, rb, rowStride);
+                }
+            } else if (two) {
                 SimdKernel.r8c2(x, xa, xb, xOff, w, wOff, entries, cinPerGroup, cin, row, ra, rb, rowStride);
             } else {
                 SimdKernel.r8c1(x, xa, xb, xOff, w, wOff, entries, cinPerGroup, cin, row, ra, rb, rowStride);
