@@ -51,11 +51,8 @@ final class SimdKernel {
         int a1 = rowA + rowStep, a2 = rowA + 2 * rowStep, a3 = rowA + 3 * rowStep;
         int b1 = rowB + rowStep, b2 = rowB + 2 * rowStep, b3 = rowB + 3 * rowStep;
         if (entries == 0) {
-            FloatVector z = FloatVector.zero(S);
-            for (int o : new int[] {rowA, a1, a2, a3, rowB, b1, b2, b3}) {
-                z.intoArray(row, o);
-                z.intoArray(row, o + L);
-            }
+            zero(row, rowA, rowStep, 2);
+            zero(row, rowB, rowStep, 2);
             return;
         }
         for (int e = 0; e < entries; e++) {
@@ -109,10 +106,8 @@ final class SimdKernel {
         int a1 = rowA + rowStep, a2 = rowA + 2 * rowStep, a3 = rowA + 3 * rowStep;
         int b1 = rowB + rowStep, b2 = rowB + 2 * rowStep, b3 = rowB + 3 * rowStep;
         if (entries == 0) {
-            FloatVector z = FloatVector.zero(S);
-            for (int o : new int[] {rowA, a1, a2, a3, rowB, b1, b2, b3}) {
-                z.intoArray(row, o);
-            }
+            zero(row, rowA, rowStep, 1);
+            zero(row, rowB, rowStep, 1);
             return;
         }
         for (int e = 0; e < entries; e++) {
@@ -248,6 +243,13 @@ final class SimdKernel {
             }
             s0.intoArray(row, rowA); s1.intoArray(row, a1); s2.intoArray(row, a2); s3.intoArray(row, a3);
             s4.intoArray(row, rowB); s5.intoArray(row, b1); s6.intoArray(row, b2); s7.intoArray(row, b3);
+        }
+    }
+
+    /** Zeros 4 positions of {@code vectors} vectors each: the tile of a phase that no tap reaches. */
+    private static void zero(float[] row, int from, int rowStep, int vectors) {
+        for (int r = 0; r < 4; r++) {
+            java.util.Arrays.fill(row, from + r * rowStep, from + r * rowStep + vectors * L, 0f);
         }
     }
 
