@@ -40,13 +40,25 @@ public interface Deconv3d {
 
     /** One-shot convenience: plan, run once, close. */
     default void compute(Deconv3dProblem problem, float[] input, float[] filter, float[] bias, float[] output) {
-        if (problem == null) {
-            throw new IllegalArgumentException("problem is null: build one with Deconv3dProblem.tensorflow(...) or .pytorch(...)");
-        }
+        requirePlanArguments(problem, filter, bias);
         problem.requireInput(input);
         problem.requireOutput(output);
         try (Deconv3dPlan plan = plan(problem, filter, bias)) {
             plan.run(input, output);
         }
+    }
+
+    /**
+     * The checks every {@link #plan} starts with: a problem, a filter of its length, and a bias of {@code Cout}
+     * values or none.
+     *
+     * @throws IllegalArgumentException naming what is wrong
+     */
+    static void requirePlanArguments(Deconv3dProblem problem, float[] filter, float[] bias) {
+        if (problem == null) {
+            throw new IllegalArgumentException("problem is null: build one with Deconv3dProblem.tensorflow(...) or .pytorch(...)");
+        }
+        problem.requireFilter(filter);
+        problem.requireBias(bias);
     }
 }

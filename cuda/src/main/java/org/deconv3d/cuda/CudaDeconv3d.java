@@ -34,11 +34,7 @@ public final class CudaDeconv3d implements Deconv3d {
 
     @Override
     public Deconv3dPlan plan(Deconv3dProblem problem, float[] filter, float[] bias) {
-        if (problem == null) {
-            throw new IllegalArgumentException("problem is null: build one with Deconv3dProblem.tensorflow(...) or .pytorch(...)");
-        }
-        problem.requireFilter(filter);
-        problem.requireBias(bias);
+        Deconv3d.requirePlanArguments(problem, filter, bias);
         return new CudaPlan(new JCudaDevice(context), problem, filter, bias);
     }
 

@@ -115,7 +115,7 @@ final class CudaGeometry {
             return;
         }
         int[] size = p.inputSize();
-        transpose(x, out, p.batch(), p.inChannels(), size[0] * size[1] * size[2], true);
+        Layout.channelsFirstToLast(x, out, p.batch(), p.inChannels(), size[0] * size[1] * size[2]);
     }
 
     /** Writes NDHWC {@code y} into {@code out} in the problem's layout. */
@@ -125,20 +125,6 @@ final class CudaGeometry {
             return;
         }
         int[] o = p.outputSize();
-        transpose(y, out, p.batch(), p.outChannels(), o[0] * o[1] * o[2], false);
-    }
-
-    private static void transpose(float[] from, float[] to, int n, int channels, int volume, boolean toLast) {
-        for (int b = 0; b < n; b++)
-            for (int c = 0; c < channels; c++)
-                for (int v = 0; v < volume; v++) {
-                    int first = (b * channels + c) * volume + v;
-                    int last = (b * volume + v) * channels + c;
-                    if (toLast) {
-                        to[last] = from[first];
-                    } else {
-                        to[first] = from[last];
-                    }
-                }
+        Layout.channelsLastToFirst(y, out, p.batch(), p.outChannels(), o[0] * o[1] * o[2]);
     }
 }

@@ -32,14 +32,10 @@ public final class SimdDeconv3d implements Deconv3d {
 
     @Override
     public Deconv3dPlan plan(Deconv3dProblem problem, float[] filter, float[] bias, int threads) {
-        if (problem == null) {
-            throw new IllegalArgumentException("problem is null: build one with Deconv3dProblem.tensorflow(...) or .pytorch(...)");
-        }
+        Deconv3d.requirePlanArguments(problem, filter, bias);
         if (threads < 1) {
             throw new IllegalArgumentException("threads is " + threads + ": it must be at least 1");
         }
-        problem.requireFilter(filter);
-        problem.requireBias(bias);
         return new SimdPlan(problem, filter, bias, threads);
     }
 }

@@ -19,19 +19,4 @@ public final class Peers {
             default: throw new IllegalArgumentException("no peer '" + name + "': use tensorflow or nd4j");
         }
     }
-
-    /** NCDHW to NDHWC, or back with {@code toLast} false. */
-    static void transpose(float[] from, float[] to, int n, int channels, int volume, boolean toLast) {
-        for (int b = 0; b < n; b++)
-            for (int c = 0; c < channels; c++)
-                for (int v = 0; v < volume; v++) {
-                    int first = (b * channels + c) * volume + v;
-                    int last = (b * volume + v) * channels + c;
-                    if (toLast) {
-                        to[last] = from[first];
-                    } else {
-                        to[first] = from[last];
-                    }
-                }
-    }
 }

@@ -73,7 +73,7 @@ final class TensorFlowPeer implements Peer {
         int[] in = p.inputSize();
         int[] o = p.outputSize();
         if (channelsLastIn != null) {
-            Peers.transpose(input, channelsLastIn, p.batch(), p.inChannels(), in[0] * in[1] * in[2], true);
+            Layout.channelsFirstToLast(input, channelsLastIn, p.batch(), p.inChannels(), in[0] * in[1] * in[2]);
             xin = channelsLastIn;
         }
         try (TFloat32 xt = TFloat32.tensorOf(Shape.of(p.batch(), in[0], in[1], in[2], p.inChannels()),
@@ -84,7 +84,7 @@ final class TensorFlowPeer implements Peer {
             result.copyTo(DataBuffers.of(target, false, false));
         }
         if (channelsLastOut != null) {
-            Peers.transpose(channelsLastOut, out, p.batch(), p.outChannels(), o[0] * o[1] * o[2], false);
+            Layout.channelsLastToFirst(channelsLastOut, out, p.batch(), p.outChannels(), o[0] * o[1] * o[2]);
         }
         return out;
     }
