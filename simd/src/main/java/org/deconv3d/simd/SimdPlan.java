@@ -123,7 +123,7 @@ final class SimdPlan implements Deconv3dPlan {
                 }
         prepItems = problem.batch() * inputSize[0] * inputSize[1];
         // Waking a pool thread costs tens of microseconds: tiny problems run on the caller alone.
-        helpers = problem.flops() < SMALL_FLOPS ? 0 : Math.min(threads, itemStart[count]) - 1;
+        helpers = problem.flops() < SMALL_FLOPS ? 0 : Math.max(0, Math.min(threads, itemStart[count]) - 1);
         this.pool = helpers > 0 ? new ForkJoinPool(helpers) : null;
     }
 
