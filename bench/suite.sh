@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# The full benchmark suite in one command: builds the bench module with the peers (TensorFlow Java, ND4J; about
+# 300 MB of native libraries from Maven Central, once) and runs BenchSuite with the given arguments, e.g.
+#
+#   bench/suite.sh --forks 2 --out bench/results/$(date +%F)
+#
+# Writes results.json (JMH), results.md (table) and chart-*.png into --out. `./deconv3d bench` is the quick version.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+./mvnw -q -B -Ppeers -DskipTests -pl bench -am install
+java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+flags=(--add-modules jdk.incubator.vector)
+"$java" --enable-native-access=ALL-UNNAMED -version >/dev/null 2>&1 && flags+=(--enable-native-access=ALL-UNNAMED)
+exec "$java" "${flags[@]}" -cp "bench/target/deconv3d-bench.jar:bench/target/lib/*" org.deconv3d.bench.BenchSuite "$@"
