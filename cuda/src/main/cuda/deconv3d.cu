@@ -2,20 +2,22 @@
 //
 // One launch per phase (cd, ch, cw): the output positions o = c + j*s of a phase are reached by the same taps
 // (those with (c + pad - t*dil) divisible by s), each from input position j + (c + pad - t*dil) / s. A block
-// computes TILE_P consecutive positions of one (n, jd, jh) row of the phase times TILE_C output channels of one
-// group; each thread owns exactly one output element, so there are no atomics and the summation order (taps in
-// ascending order, then input channels) is fixed: results are deterministic.
+// computes TILE_P positions of one (n, jd) slab of the phase (its (jh, jw) positions in order, so short rows still
+// fill the tile) times TILE_C output channels of one group. Each of the 16x16 threads owns a 4x4 register tile of
+// outputs (positions ty + 16i, channels tx + 16j) and is the only writer of each, so there are no atomics and the
+// summation order (taps ascending, then input channels) is fixed: results are deterministic.
 //
-// Per tap, input channels are staged through shared memory in chunks of CHUNK: the block's input values
-// [TILE_P][CHUNK] and weights [CHUNK][TILE_C], so each input value is read from global memory once per block and
-// each weight once per TILE_P positions.
+// Per tap, input channels are staged through shared memory in chunks of CHUNK: the block's inputs [CHUNK][TILE_P]
+// and weights [CHUNK][TILE_C]; each thread then does 16 FMAs per 8 shared loads.
 //
 // Data on the device: input and output channels-last (NDHWC); weights packed [group][tap][ci][co] with the output
 // channels of the group contiguous; geometry as an int array (see the G_* indices, mirrored in CudaGeometry.java).
 
-#define TILE_P 8
-#define TILE_C 32
-#define CHUNK 32
+#define TILE_P 64
+#define TILE_C 64
+#define CHUNK 16
+#define THREADS_X 16
+#define THREADS_Y 16
 
 enum {
     G_N, G_CIN, G_COUT, G_GROUPS,
@@ -48,12 +50,12 @@ __device__ __forceinline__ float activate(float v, int kind, float slope) {
     }
 }
 
-extern "C" __global__ void __launch_bounds__(TILE_P * TILE_C)
+extern "C" __global__ void __launch_bounds__(THREADS_X * THREADS_Y)
 deconv3d_phase(const int* __restrict__ g, const float* __restrict__ x, const float* __restrict__ w,
                const float* __restrict__ bias, float* __restrict__ y,
-               int cd, int ch, int cw, int jd_count, int jh_count, int jw_count, int jw_tiles)
+               int cd, int ch, int cw, int jd_count, int jh_count, int jw_count, int tiles)
 {
-    __shared__ float xs[TILE_P][CHUNK + 1];
+    __shared__ float xs[CHUNK][TILE_P + 1];
     __shared__ float ws[CHUNK][TILE_C];
 
     const int cin = g[G_CIN], cout = g[G_COUT], groups = g[G_GROUPS];
@@ -65,21 +67,25 @@ deconv3d_phase(const int* __restrict__ g, const float* __restrict__ x, const flo
     const int pd = g[G_PD], ph = g[G_PH], pw = g[G_PW];
     const int cin_g = cin / groups, cout_g = cout / groups;
 
-    const int tx = threadIdx.x;                 // output channel within the tile
-    const int ty = threadIdx.y;                 // position within the tile
-    const int tid = ty * TILE_C + tx;
+    const int tx = threadIdx.x;                 // output channels tx + 16j of the tile
+    const int ty = threadIdx.y;                 // positions ty + 16i of the tile
+    const int tid = ty * THREADS_X + tx;
 
     int item = blockIdx.x;
-    const int jw_tile = item % jw_tiles; item /= jw_tiles;
-    const int jh = item % jh_count; item /= jh_count;
+    const int tile = item % tiles; item /= tiles;
     const int jd = item % jd_count;
     const int n = item / jd_count;
     const int group = blockIdx.z;
-    const int co = blockIdx.y * TILE_C + tx;    // within the group
-    const int jw0 = jw_tile * TILE_P;
+    const int co0 = blockIdx.y * TILE_C;        // within the group
+    const int p0 = tile * TILE_P;               // first (jh, jw) position of the tile
+    const int positions = jh_count * jw_count;
     const int taps = kd * kh * kw;
 
-    float acc = 0.0f;
+    float acc[4][4];
+    for (int i = 0; i < 4; i++)
+        for (int j = 0; j < 4; j++)
+            acc[i][j] = 0.0f;
+
     for (int td = 0; td < kd; td++) {
         const int nd = cd + pd - td * dd;
         if (floor_mod(nd, sd) != 0) continue;
@@ -88,31 +94,39 @@ deconv3d_phase(const int* __restrict__ g, const float* __restrict__ x, const flo
         for (int th = 0; th < kh; th++) {
             const int nh = ch + ph - th * dh;
             if (floor_mod(nh, sh) != 0) continue;
-            const int ih = jh + floor_div(nh, sh);
-            if (ih < 0 || ih >= xh) continue;
+            const int off_h = floor_div(nh, sh);
             for (int tw = 0; tw < kw; tw++) {
                 const int nw = cw + pw - tw * dw;
                 if (floor_mod(nw, sw) != 0) continue;
                 const int off_w = floor_div(nw, sw);
                 const int tap = (td * kh + th) * kw + tw;
                 const float* wt = w + ((size_t) group * taps + tap) * cin_g * cout_g;
-                const int x_row = ((n * xd + id) * xh + ih) * xw;
                 for (int c0 = 0; c0 < cin_g; c0 += CHUNK) {
-                    {
-                        const int p = tid / CHUNK, c = tid % CHUNK;
-                        const int iw = jw0 + p + off_w;
+                    // Inputs: consecutive threads read consecutive channels of one position (coalesced).
+                    for (int idx = tid; idx < TILE_P * CHUNK; idx += THREADS_X * THREADS_Y) {
+                        const int p = idx / CHUNK, c = idx % CHUNK;
+                        const int pos = p0 + p;
+                        const int ih = pos / jw_count + off_h;
+                        const int iw = pos % jw_count + off_w;
                         const int ci = c0 + c;
-                        xs[p][c] = (iw >= 0 && iw < xw && ci < cin_g)
-                                ? x[(size_t) (x_row + iw) * cin + group * cin_g + ci] : 0.0f;
+                        xs[c][p] = (pos < positions && ih >= 0 && ih < xh && iw >= 0 && iw < xw && ci < cin_g)
+                                ? x[((size_t) ((n * xd + id) * xh + ih) * xw + iw) * cin + group * cin_g + ci]
+                                : 0.0f;
                     }
-                    for (int r = ty; r < CHUNK; r += TILE_P) {
-                        const int ci = c0 + r;
-                        ws[r][tx] = (ci < cin_g && co < cout_g) ? wt[(size_t) ci * cout_g + co] : 0.0f;
+                    for (int idx = tid; idx < CHUNK * TILE_C; idx += THREADS_X * THREADS_Y) {
+                        const int c = idx / TILE_C, o = idx % TILE_C;
+                        const int ci = c0 + c;
+                        ws[c][o] = (ci < cin_g && co0 + o < cout_g) ? wt[(size_t) ci * cout_g + co0 + o] : 0.0f;
                     }
                     __syncthreads();
-#pragma unroll 8
+#pragma unroll 4
                     for (int c = 0; c < CHUNK; c++) {
-                        acc = fmaf(xs[ty][c], ws[c][tx], acc);
+                        float xv[4], wv[4];
+                        for (int i = 0; i < 4; i++) xv[i] = xs[c][ty + THREADS_Y * i];
+                        for (int j = 0; j < 4; j++) wv[j] = ws[c][tx + THREADS_X * j];
+                        for (int i = 0; i < 4; i++)
+                            for (int j = 0; j < 4; j++)
+                                acc[i][j] = fmaf(xv[i], wv[j], acc[i][j]);
                     }
                     __syncthreads();
                 }
@@ -120,13 +134,21 @@ deconv3d_phase(const int* __restrict__ g, const float* __restrict__ x, const flo
         }
     }
 
-    const int jw = jw0 + ty;
-    if (jw < jw_count && co < cout_g) {
-        const int od = cd + jd * sd, oh = ch + jh * sh, ow = cw + jw * sw;
-        const int oc = group * cout_g + co;
-        float v = acc;
-        if (g[G_HAS_BIAS]) v += bias[oc];
-        v = activate(v, g[G_ACTIVATION], __int_as_float(g[G_SLOPE_BITS]));
-        y[((size_t) ((n * od_size + od) * oh_size + oh) * ow_size + ow) * cout + oc] = v;
+    const int kind = g[G_ACTIVATION];
+    const float slope = __int_as_float(g[G_SLOPE_BITS]);
+    const int od = cd + jd * sd;
+    for (int i = 0; i < 4; i++) {
+        const int pos = p0 + ty + THREADS_Y * i;
+        if (pos >= positions) continue;
+        const int oh = ch + (pos / jw_count) * sh;
+        const int ow = cw + (pos % jw_count) * sw;
+        const size_t base = ((size_t) ((n * od_size + od) * oh_size + oh) * ow_size + ow) * cout + group * cout_g;
+        for (int j = 0; j < 4; j++) {
+            const int co = co0 + tx + THREADS_X * j;
+            if (co >= cout_g) continue;
+            float v = acc[i][j];
+            if (g[G_HAS_BIAS]) v += bias[group * cout_g + co];
+            y[base + co] = activate(v, kind, slope);
+        }
     }
 }

@@ -13,8 +13,11 @@ import org.deconv3d.Layout;
  */
 final class CudaGeometry {
 
-    static final int TILE_P = 8;
-    static final int TILE_C = 32;
+    /** Positions and output channels per block, and the block's threads: as in deconv3d.cu. */
+    static final int TILE_P = 64;
+    static final int TILE_C = 64;
+    static final int THREADS_X = 16;
+    static final int THREADS_Y = 16;
 
     static final int G_N = 0, G_CIN = 1, G_COUT = 2, G_GROUPS = 3;
     static final int G_XD = 4, G_XH = 5, G_XW = 6, G_OD = 7, G_OH = 8, G_OW = 9;
@@ -26,11 +29,11 @@ final class CudaGeometry {
     /**
      * One kernel launch: the grid, and the phase with its position counts.
      *
-     * @param gridX  blocks over (n, jd, jh, width tiles)
+     * @param gridX  blocks over (n, jd, tiles of the (jh, jw) positions)
      * @param gridY  blocks over output-channel tiles of a group
      * @param gridZ  groups
      * @param phase  {cd, ch, cw}
-     * @param counts {jd_count, jh_count, jw_count, jw_tiles}
+     * @param counts {jd_count, jh_count, jw_count, tiles}
      */
     record Launch(int gridX, int gridY, int gridZ, int[] phase, int[] counts) {
     }
@@ -92,8 +95,8 @@ final class CudaGeometry {
                     if (jd == 0 || jh == 0 || jw == 0) {
                         continue;
                     }
-                    int tiles = (jw + TILE_P - 1) / TILE_P;
-                    long blocks = (long) p.batch() * jd * jh * tiles;
+                    int tiles = (int) (((long) jh * jw + TILE_P - 1) / TILE_P);
+                    long blocks = (long) p.batch() * jd * tiles;
                     if (blocks > Integer.MAX_VALUE) {
                         throw new IllegalArgumentException("the problem needs " + blocks + " blocks in one launch,"
                                 + " more than CUDA allows: split the batch");

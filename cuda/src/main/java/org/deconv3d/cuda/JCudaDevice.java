@@ -79,8 +79,8 @@ final class JCudaDevice implements Device {
     public void launch(Prepared prepared) {
         Kernel k = (Kernel) prepared;
         CudaGeometry.Launch l = k.launch;
-        check(JCudaDriver.cuLaunchKernel(ctx.kernel, l.gridX(), l.gridY(), l.gridZ(), CudaGeometry.TILE_C,
-                CudaGeometry.TILE_P, 1, 0, null, k.parameters, null),
+        check(JCudaDriver.cuLaunchKernel(ctx.kernel, l.gridX(), l.gridY(), l.gridZ(), CudaGeometry.THREADS_X,
+                CudaGeometry.THREADS_Y, 1, 0, null, k.parameters, null),
                 "cuLaunchKernel (phase " + Arrays.toString(l.phase()) + ")");
     }
 

@@ -97,7 +97,7 @@ class EmulatedKernelTest {
             writeInt(data, p.outputLength());
             writeInt(data, launches.size());
             for (CudaGeometry.Launch l : launches) {
-                for (int v : new int[] {l.gridX(), l.gridY(), l.gridZ(), CudaGeometry.TILE_C, CudaGeometry.TILE_P, 1,
+                for (int v : new int[] {l.gridX(), l.gridY(), l.gridZ(), CudaGeometry.THREADS_X, CudaGeometry.THREADS_Y, 1,
                         l.phase()[0], l.phase()[1], l.phase()[2], l.counts()[0], l.counts()[1], l.counts()[2],
                         l.counts()[3]}) {
                     writeInt(data, v);
