@@ -10,7 +10,6 @@ package org.deconv3d.simd;
 final class AxisPhases {
 
     final int stride;
-    final int outputSize;
     /** taps[c]: the tap indices of phase c, ascending. */
     final int[][] taps;
     /** offsets[c][i]: input offset of taps[c][i] for phase c. */
@@ -26,7 +25,6 @@ final class AxisPhases {
      */
     AxisPhases(int inputSize, int outputSize, int kernel, int stride, int dilation, int padBefore, int roundTo) {
         this.stride = stride;
-        this.outputSize = outputSize;
         taps = new int[stride][];
         offsets = new int[stride][];
         positions = new int[stride];

@@ -18,13 +18,12 @@ final class PackedWeights {
     /** Offset of block b of group g: {@code base[g * blocks + b]}. */
     final int[] base;
     final float[] values;
-    private final int taps;
     private final int cinPerGroup;
 
     PackedWeights(Deconv3dProblem p, float[] filter, int lanes) {
         this.lanes = lanes;
         int[] k = p.kernel();
-        taps = k[0] * k[1] * k[2];
+        int taps = k[0] * k[1] * k[2];
         cinPerGroup = p.inChannelsPerGroup();
         int coutPerGroup = p.outChannelsPerGroup();
         vectorsPerGroup = (coutPerGroup + lanes - 1) / lanes;
@@ -76,9 +75,5 @@ final class PackedWeights {
     /** Offset of the weights of {@code tap} (= {@code (td*kh + th)*kw + tw}) in block {@code b} of group {@code g}. */
     int offset(int g, int b, int tap) {
         return base[g * blockStart.length + b] + tap * cinPerGroup * blockWidth[b] * lanes;
-    }
-
-    int taps() {
-        return taps;
     }
 }
