@@ -72,7 +72,7 @@ public final class Activation {
                 try {
                     return leakyRelu(Float.parseFloat(slopeText));
                 } catch (NumberFormatException e) {
-                    throw new IllegalArgumentException("leaky relu slope '" + slopeText + "' is not a number: write e.g. leaky_relu:0.2");
+                    throw new IllegalArgumentException("leaky relu slope '" + slopeText + "' is not a number: use a number, e.g. leaky_relu:0.2");
                 }
             default:
                 break;

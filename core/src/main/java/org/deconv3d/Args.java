@@ -14,13 +14,14 @@ final class Args {
         }
         if (shape.length != 5) {
             throw new IllegalArgumentException(what + " " + Arrays.toString(shape) + " has " + shape.length
-                    + " dimensions, expected 5: " + axes);
+                    + " dimensions, expected 5: pass 5 values, " + axes);
         }
         String[] names = axes.substring(1, axes.length() - 1).split(",");
         for (int i = 0; i < 5; i++) {
             if (shape[i] <= 0) {
                 throw new IllegalArgumentException(what + " " + Arrays.toString(shape) + " has " + names[i].trim()
-                        + " = " + shape[i] + ": every dimension of " + axes + " must be at least 1");
+                        + " = " + shape[i] + ": every dimension of " + axes + " must be at least 1; use a "
+                        + names[i].trim() + " of 1 or more");
             }
         }
         return shape.clone();
@@ -43,7 +44,8 @@ final class Args {
         for (int a = 0; a < 3; a++) {
             if (out[a] < min) {
                 throw new IllegalArgumentException(what + " along " + Axis.of(a).word() + " is " + out[a]
-                        + ": it must be " + (min == 0 ? "0 or more" : "at least " + min));
+                        + ": it must be " + (min == 0 ? "0 or more" : "at least " + min) + "; use a value of " + min
+                        + " or more");
             }
         }
         return out;
@@ -51,7 +53,7 @@ final class Args {
 
     static int positive(String what, int value) {
         if (value < 1) {
-            throw new IllegalArgumentException(what + " is " + value + ": it must be at least 1");
+            throw new IllegalArgumentException(what + " is " + value + ": it must be at least 1; use 1 or more");
         }
         return value;
     }

@@ -52,6 +52,54 @@ public final class Backends {
     }
 
     /**
+     * The best available backend that takes {@code problem} ({@link Deconv3d#supports}): backends that decline it
+     * are skipped, down to the reference, which takes every problem. A name forced by {@value #PROPERTY} /
+     * {@value #ENVIRONMENT} is used as is, and its refusal is an error with its reason.
+     */
+    public static Deconv3d select(Deconv3dProblem problem) {
+        return select(providers(), forcedName(), problem);
+    }
+
+    /**
+     * Selection for one problem over an explicit list of providers: the named one when {@code name} is not null
+     * (an error if it declines), otherwise the available one with the highest priority that takes the problem.
+     */
+    public static Deconv3d select(List<Deconv3dProvider> providers, String name, Deconv3dProblem problem) {
+        if (problem == null) {
+            throw new IllegalArgumentException("problem is null: build one with Deconv3dProblem.tensorflow(...) or"
+                    + " .pytorch(...)");
+        }
+        if (name != null) {
+            Deconv3d forced = select(providers, name);
+            Availability support = forced.supports(problem);
+            if (!support.available()) {
+                throw new IllegalArgumentException("backend '" + forced.name() + "' (forced by name) declines this"
+                        + " problem: " + support.reason() + ". Unset " + PROPERTY + " / " + ENVIRONMENT
+                        + " to let another backend take it");
+            }
+            return forced;
+        }
+        List<String> declined = new ArrayList<>();
+        for (Deconv3dProvider p : providers) { // highest priority first
+            if (!p.availability().available()) {
+                continue;
+            }
+            Deconv3d backend = p.create();
+            Availability support = backend.supports(problem);
+            if (support.available()) {
+                if (!declined.isEmpty()) {
+                    LOG.log(System.Logger.Level.DEBUG, "deconv3d: using " + backend.name() + " for "
+                            + problem.describe() + "; declined: " + String.join("; ", declined));
+                }
+                return backend;
+            }
+            declined.add(p.name() + ": " + support.reason());
+        }
+        throw new IllegalStateException("no available deconv3d backend takes " + problem.describe() + " ("
+                + String.join("; ", declined) + "): is deconv3d-core (the reference backend) on the class path?");
+    }
+
+    /**
      * The backend with this name.
      *
      * @throws IllegalArgumentException if no provider has that name, or it is unavailable here (with its reason)

@@ -16,12 +16,23 @@ public interface Deconv3d {
     String name();
 
     /**
+     * Whether this backend takes {@code problem}, and if not, why (e.g. a working buffer larger than a Java array).
+     * {@link Backends#select(Deconv3dProblem)} skips a backend that declines and uses the next one, so a problem
+     * one backend cannot do well still runs. The default takes every problem.
+     */
+    default Availability supports(Deconv3dProblem problem) {
+        return Availability.yes();
+    }
+
+    /**
      * Binds a problem to its filter and optional bias. The plan copies (or uploads) what it needs, so later changes
      * to {@code filter} or {@code bias} do not affect it.
      *
      * @param filter {@code problem.filterLength()} values in {@code problem.filterLayout()}
      * @param bias   {@code problem.outChannels()} values, or null for none
-     * @throws IllegalArgumentException if an argument does not fit the problem
+     * @throws IllegalArgumentException if an argument does not fit the problem, or this backend declines the
+     *                                  problem ({@link #supports}; {@link Backends#select(Deconv3dProblem)} finds
+     *                                  one that takes it)
      */
     Deconv3dPlan plan(Deconv3dProblem problem, float[] filter, float[] bias);
 
@@ -33,7 +44,7 @@ public interface Deconv3d {
      */
     default Deconv3dPlan plan(Deconv3dProblem problem, float[] filter, float[] bias, int threads) {
         if (threads < 1) {
-            throw new IllegalArgumentException("threads is " + threads + ": it must be at least 1");
+            throw new IllegalArgumentException("threads is " + threads + ": it must be at least 1; use 1 or more");
         }
         return plan(problem, filter, bias);
     }
@@ -41,8 +52,7 @@ public interface Deconv3d {
     /** One-shot convenience: plan, run once, close. */
     default void compute(Deconv3dProblem problem, float[] input, float[] filter, float[] bias, float[] output) {
         requirePlanArguments(problem, filter, bias);
-        problem.requireInput(input);
-        problem.requireOutput(output);
+        problem.requireRunArguments(input, output);
         try (Deconv3dPlan plan = plan(problem, filter, bias)) {
             plan.run(input, output);
         }
@@ -60,5 +70,18 @@ public interface Deconv3d {
         }
         problem.requireFilter(filter);
         problem.requireBias(bias);
+    }
+
+    /**
+     * {@link #requirePlanArguments}, then this backend's {@link #supports} verdict: a declined problem is an
+     * {@link IllegalArgumentException} with the backend's reason.
+     */
+    default void requirePlanArgumentsAndSupport(Deconv3dProblem problem, float[] filter, float[] bias) {
+        requirePlanArguments(problem, filter, bias);
+        Availability support = supports(problem);
+        if (!support.available()) {
+            throw new IllegalArgumentException("backend '" + name() + "' declines this problem: " + support.reason()
+                    + ". Backends.select(problem) picks a backend that takes it (the reference takes every problem)");
+        }
     }
 }

@@ -185,15 +185,21 @@ public final class Deconv3dProblem {
                         + ", or check that the filter is not in PyTorch's order " + TORCH_WEIGHT_AXES);
             }
             requireGroups(groups, cin);
-            long coutLong = (long) f[3] * groups;
-            if (coutLong > Integer.MAX_VALUE) {
-                throw new IllegalArgumentException("output channels " + f[3] + " * groups " + groups + " overflow an int");
-            }
-            int cout = (int) coutLong;
+            int cout = outChannels(f[3], groups, "filter", 3);
+            requireSpans(x, k, s, d);
             int[] o = new int[3];
             if (outputShape == null) {
                 for (int a = 0; a < 3; a++) {
-                    o[a] = ShapeRules.tfDefaultOutputSize(padding, x[a], k[a], s[a], d[a]);
+                    long size = ShapeRules.tfDefaultOutputSize(padding, x[a], k[a], s[a], d[a]);
+                    if (size > ShapeRules.MAX_SIZE) {
+                        String w = Axis.of(a).word();
+                        throw new IllegalArgumentException("the default output " + w + " (Keras' size for " + padding
+                                + ") would be " + size + ", more than " + ShapeRules.MAX_SIZE + " (the most an int"
+                                + " index holds): pass an output_shape with a " + w + " in "
+                                + ShapeRules.tfValidOutputSizes(padding, x[a], k[a], s[a], d[a])
+                                + ", or use a smaller stride along " + w);
+                    }
+                    o[a] = (int) size;
                 }
             } else {
                 int[] os = Args.shape("output shape", outputShape, inAxes.replace("channels", "Cout"));
@@ -210,12 +216,14 @@ public final class Deconv3dProblem {
                             + (oc % groups == 0 ? Integer.toString(oc / groups) : oc + "/" + groups));
                 }
                 o = cLast ? new int[] {os[1], os[2], os[3]} : new int[] {os[2], os[3], os[4]};
+                // Every invalid axis is reported, not just the first, so one correction fixes the whole shape.
+                StringBuilder invalid = new StringBuilder();
                 for (int a = 0; a < 3; a++) {
-                    Optional<String> why = ShapeRules.explainTfOutputSize(Axis.of(a), padding, x[a], o[a], k[a],
-                            s[a], d[a]);
-                    if (why.isPresent()) {
-                        throw new IllegalArgumentException(why.get());
-                    }
+                    ShapeRules.explainTfOutputSize(Axis.of(a), padding, x[a], o[a], k[a], s[a], d[a])
+                            .ifPresent(why -> invalid.append(invalid.length() == 0 ? "" : "\n").append(why));
+                }
+                if (invalid.length() > 0) {
+                    throw new IllegalArgumentException(invalid.toString());
                 }
             }
             int[] before = new int[3];
@@ -300,12 +308,10 @@ public final class Deconv3dProblem {
                         + ", or check that it is not in TensorFlow's order " + TF_FILTER_AXES);
             }
             requireGroups(groups, cin);
-            long coutLong = (long) w[1] * groups;
-            if (coutLong > Integer.MAX_VALUE) {
-                throw new IllegalArgumentException("output channels " + w[1] + " * groups " + groups + " overflow an int");
-            }
+            int cout = outChannels(w[1], groups, "weight", 1);
             int[] x = {in[2], in[3], in[4]};
             int[] k = {w[2], w[3], w[4]};
+            requireSpans(x, k, s, d);
             int[] o = new int[3];
             int[] after = new int[3];
             for (int a = 0; a < 3; a++) {
@@ -323,18 +329,43 @@ public final class Deconv3dProblem {
                             + ", not positive: reduce padding along " + axis + " to at most "
                             + maxTorchPadding(x[a], k[a], s[a], op[a], d[a]));
                 }
-                if (size > Integer.MAX_VALUE) {
-                    throw new IllegalArgumentException("output " + axis + " would be " + size + ", more than an int holds");
+                if (size > ShapeRules.MAX_SIZE) {
+                    throw new IllegalArgumentException("output " + axis + " would be (" + x[a] + "-1)*" + s[a]
+                            + " - 2*" + p[a] + " + (" + k[a] + "-1)*" + d[a] + " + " + op[a] + " + 1 = " + size
+                            + ", more than " + ShapeRules.MAX_SIZE + " (the most an int index holds): raise padding"
+                            + " along " + axis + " to at least " + ((size - ShapeRules.MAX_SIZE + 1) / 2 + p[a])
+                            + ", or lower output_padding, stride or dilation along " + axis);
                 }
                 o[a] = (int) size;
                 after[a] = ShapeRules.torchPadding(p[a], op[a]).after();
             }
             return new Deconv3dProblem(Convention.PYTORCH, Layout.NCDHW, FilterLayout.TORCH_IN_OUT_DHW, in[0], cin,
-                    (int) coutLong, groups, x, o, k, s, d, p, after, null, op, activation);
+                    cout, groups, x, o, k, s, d, p, after, null, op, activation);
         }
 
         private static long maxTorchPadding(int x, int k, int s, int op, int d) {
             return Math.max(0, ((long) (x - 1) * s + (long) (k - 1) * d + op) / 2);
+        }
+    }
+
+    /** Cout = (Cout/groups) * groups, which must fit an int. */
+    private static int outChannels(int perGroup, int groups, String what, int dim) {
+        long cout = (long) perGroup * groups;
+        if (cout > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("output channels " + perGroup + " per group * groups " + groups + " = "
+                    + cout + ", more than " + Integer.MAX_VALUE + ": make the " + what + "'s dimension " + dim
+                    + " (Cout/groups) at most " + Integer.MAX_VALUE / groups + ", or use fewer groups");
+        }
+        return (int) cout;
+    }
+
+    /** Every axis's full result must fit an int, so that all position arithmetic in every backend is exact. */
+    private static void requireSpans(int[] x, int[] k, int[] s, int[] d) {
+        for (int a = 0; a < 3; a++) {
+            Optional<String> why = ShapeRules.explainSpan(Axis.of(a), x[a], k[a], s[a], d[a]);
+            if (why.isPresent()) {
+                throw new IllegalArgumentException(why.get());
+            }
         }
     }
 
@@ -351,15 +382,24 @@ public final class Deconv3dProblem {
         }
     }
 
+    /** The smallest divisors of {@code n} (at most 8, then "..."), found in O(sqrt n) steps. */
     private static String divisors(int n) {
-        StringBuilder b = new StringBuilder();
-        int shown = 0;
-        for (int i = 1; i <= n && shown < 8; i++) {
+        java.util.TreeSet<Integer> found = new java.util.TreeSet<>();
+        for (long i = 1; i * i <= n; i++) {
             if (n % i == 0) {
-                b.append(shown++ == 0 ? "" : ", ").append(i);
+                found.add((int) i);
+                found.add((int) (n / i));
             }
         }
-        return shown == 8 && n > 8 ? b + ", ..." : b.toString();
+        StringBuilder b = new StringBuilder();
+        int shown = 0;
+        for (int v : found) {
+            if (shown == 8) {
+                return b + ", ...";
+            }
+            b.append(shown++ == 0 ? "" : ", ").append(v);
+        }
+        return b.toString();
     }
 
     // ---- accessors -------------------------------------------------------------------------------------------
@@ -398,8 +438,12 @@ public final class Deconv3dProblem {
 
     /** Useful floating-point operations: {@code 2 * N * |X| * Cin * Cout/groups * kd*kh*kw}. */
     public long flops() {
-        return 2L * batch * inputSize[0] * inputSize[1] * inputSize[2] * inChannels * (outChannels / groups)
-                * kernel[0] * kernel[1] * kernel[2];
+        try {
+            long taps = Math.multiplyExact(Math.multiplyExact((long) kernel[0], kernel[1]), (long) kernel[2]);
+            return Math.multiplyExact(Math.multiplyExact(2L * inputLength, outChannels / groups), taps);
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE; // more than any machine computes; only used for reports and heuristics
+        }
     }
 
     /** The input shape in the problem's layout. */
@@ -459,6 +503,20 @@ public final class Deconv3dProblem {
     /** Checks that {@code output} can hold this problem's output; call before writing anything. */
     public void requireOutput(float[] output) {
         requireLength("output", output, outputLength, outputShape(), layout.name());
+    }
+
+    /**
+     * The checks every {@code run} starts with: an input and an output of this problem's lengths, and two
+     * different arrays (the output is written while the input is still being read).
+     */
+    public void requireRunArguments(float[] input, float[] output) {
+        requireInput(input);
+        requireOutput(output);
+        if (input == output) {
+            throw new IllegalArgumentException("output is the same array as input: a transposed convolution writes"
+                    + " outputs while it still reads inputs, so it cannot work in place; pass a separate output"
+                    + " array of " + outputLength + " floats");
+        }
     }
 
     /** Checks that {@code filter} holds this problem's filter. */

@@ -28,45 +28,107 @@ public final class ShapeRules {
     private ShapeRules() {
     }
 
-    /** {@code K = (k-1)*d + 1}, the span of a dilated kernel. */
-    public static int effectiveKernel(int k, int d) {
-        return (k - 1) * d + 1;
+    /** The largest size along an axis: every position must fit an {@code int} index. */
+    public static final int MAX_SIZE = Integer.MAX_VALUE;
+
+    /** {@code K = (k-1)*d + 1}, the span of a dilated kernel, computed without overflow. */
+    public static long effectiveKernel(int k, int d) {
+        return (long) (k - 1) * d + 1;
     }
 
-    /** Keras' default output size when no {@code output_shape} is given: VALID {@code X*s + max(K-s, 0)}, SAME {@code X*s}. */
-    public static int tfDefaultOutputSize(Padding padding, int x, int k, int s, int d) {
-        int big = effectiveKernel(k, d);
-        long size = padding == Padding.SAME ? (long) x * s : (long) x * s + Math.max(big - s, 0);
-        return clampToInt(size);
+    /**
+     * {@code (X-1)*s + K}: how many output positions the full (uncropped) transposed convolution spans along one
+     * axis. Every position {@code o = i*s + t*d - before} a problem computes lies within it.
+     */
+    public static long fullSize(int x, int k, int s, int d) {
+        return (long) (x - 1) * s + effectiveKernel(k, d);
+    }
+
+    /**
+     * Why an axis cannot be computed with {@code int} positions, or empty when it can: the full result
+     * {@code (X-1)*s + (k-1)*d + 1} must be at most {@link #MAX_SIZE}. The text says which argument to lower, and
+     * to what.
+     */
+    public static Optional<String> explainSpan(Axis axis, int x, int k, int s, int d) {
+        long full = fullSize(x, k, s, d);
+        if (full <= MAX_SIZE) {
+            return Optional.empty();
+        }
+        String w = axis.word();
+        StringBuilder m = new StringBuilder();
+        m.append("along ").append(w).append(", input ").append(w).append(' ').append(x).append(" with stride ")
+                .append(s).append(", kernel ").append(k).append(" and dilation ").append(d)
+                .append(" spans (").append(x).append("-1)*").append(s).append(" + (").append(k).append("-1)*")
+                .append(d).append(" + 1 = ").append(full).append(" output positions, more than ").append(MAX_SIZE)
+                .append(" (the most an int index holds): ");
+        long kernelSpan = effectiveKernel(k, d);
+        if (kernelSpan > MAX_SIZE) {
+            m.append("use a dilation along ").append(w).append(" of at most ").append((MAX_SIZE - 1L) / (k - 1));
+        } else {
+            m.append("use a stride along ").append(w).append(" of at most ")
+                    .append((MAX_SIZE - kernelSpan) / (x - 1));
+            if (x > 1) {
+                m.append(", or an input ").append(w).append(" of at most ")
+                        .append((MAX_SIZE - kernelSpan) / s + 1);
+            }
+        }
+        return Optional.of(m.toString());
+    }
+
+    /**
+     * Keras' default output size when no {@code output_shape} is given: VALID {@code X*s + max(K-s, 0)}, SAME
+     * {@code X*s}. A long: it can exceed {@link #MAX_SIZE}, which the problem builder rejects.
+     */
+    public static long tfDefaultOutputSize(Padding padding, int x, int k, int s, int d) {
+        long big = effectiveKernel(k, d);
+        return padding == Padding.SAME ? (long) x * s : (long) x * s + Math.max(big - s, 0);
     }
 
     /** The size a forward convolution produces from an input of size {@code o}; 0 when nothing fits. */
-    public static int tfForwardSize(Padding padding, int o, int k, int s, int d) {
+    public static long tfForwardSize(Padding padding, long o, int k, int s, int d) {
         if (padding == Padding.SAME) {
             return Math.floorDiv(o + s - 1, s);
         }
-        int big = effectiveKernel(k, d);
+        long big = effectiveKernel(k, d);
         return o < big ? 0 : Math.floorDiv(o - big, s) + 1;
     }
 
-    /** Every output size TensorFlow accepts for input size {@code x} under {@code padding}. */
+    /**
+     * Every output size TensorFlow accepts for input size {@code x} under {@code padding}, limited to sizes an
+     * {@code int} holds (empty when none is).
+     */
     public static SizeRange tfValidOutputSizes(Padding padding, int x, int k, int s, int d) {
+        long min;
+        long max;
         if (padding == Padding.SAME) {
-            return new SizeRange(clampToInt((long) (x - 1) * s + 1), clampToInt((long) x * s));
+            min = (long) (x - 1) * s + 1;
+            max = (long) x * s;
+        } else {
+            min = fullSize(x, k, s, d);
+            max = (long) x * s + effectiveKernel(k, d) - 1;
         }
-        long big = effectiveKernel(k, d);
-        return new SizeRange(clampToInt((long) (x - 1) * s + big), clampToInt((long) x * s + big - 1));
+        if (min > MAX_SIZE) {
+            return new SizeRange(MAX_SIZE, MAX_SIZE - 1);
+        }
+        return new SizeRange((int) min, (int) Math.min(max, MAX_SIZE));
     }
 
-    /** The padding TensorFlow implies for a valid output size {@code o}. */
+    /**
+     * The padding TensorFlow implies for a valid output size {@code o}. Requires an axis that {@link #explainSpan}
+     * accepts, so both sides fit an {@code int}.
+     */
     public static AxisPadding tfPadding(Padding padding, int x, int o, int k, int s, int d) {
-        long full = (long) (x - 1) * s + effectiveKernel(k, d);
+        long full = fullSize(x, k, s, d);
+        if (full > MAX_SIZE) {
+            throw new IllegalArgumentException("the full result spans " + full + " positions, more than " + MAX_SIZE
+                    + ": check the axis with ShapeRules.explainSpan first, which says what to lower");
+        }
         if (padding == Padding.VALID) {
-            return new AxisPadding(0, clampToInt(full - o));
+            return new AxisPadding(0, Math.toIntExact(full - o));
         }
         long total = Math.max(full - o, 0);
         long before = total / 2;
-        return new AxisPadding((int) before, clampToInt(full - o - before));
+        return new AxisPadding(Math.toIntExact(before), Math.toIntExact(full - o - before));
     }
 
     /** PyTorch's output size {@code (X-1)*s - 2p + (k-1)*d + op + 1} (may be {@code <= 0} for bad arguments). */
@@ -74,7 +136,7 @@ public final class ShapeRules {
         return (long) (x - 1) * s - 2L * p + (long) (k - 1) * d + outputPadding + 1;
     }
 
-    /** The padding PyTorch's arguments imply: {@code p} before, {@code p - op} after. */
+    /** The padding PyTorch's arguments imply: {@code p} before, {@code p - op} after (no overflow: both are ints >= 0). */
     public static AxisPadding torchPadding(int p, int outputPadding) {
         return new AxisPadding(p, p - outputPadding);
     }
@@ -91,7 +153,7 @@ public final class ShapeRules {
         String w = axis.word();
         String kernel = d == 1 ? "kernel " + k : "kernel " + k + " dilated by " + d + " (effective (" + k + "-1)*" + d
                 + " + 1 = " + effectiveKernel(k, d) + ")";
-        int big = effectiveKernel(k, d);
+        long big = effectiveKernel(k, d);
         StringBuilder m = new StringBuilder();
         m.append("output ").append(w).append(' ').append(o).append(" is not valid for ").append(padding)
                 .append(" padding with input ").append(w).append(' ').append(x).append(", ").append(kernel)
@@ -122,7 +184,4 @@ public final class ShapeRules {
         return Optional.of(m.toString());
     }
 
-    private static int clampToInt(long v) {
-        return (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, v));
-    }
 }

@@ -1,34 +1,43 @@
 package org.deconv3d;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.function.Supplier;
 import org.deconv3d.reference.ReferenceDeconv3d;
 import org.junit.jupiter.api.Test;
 
 /**
  * Every kind of bad input is rejected with an {@link IllegalArgumentException} whose message names the dimension,
- * the value, what is valid and how to fix it; and the output array the caller passed is left untouched.
+ * the value, what is valid and how to fix it. A bad problem fails in {@code build()}, before any array exists; a
+ * bad run argument fails before the output is written, which the run-time tests check on an output of the right
+ * length (so only the argument under test is wrong) after showing that a valid run does write that array.
  */
 class ValidationTest {
 
     private static final float SENTINEL = 42.5f;
+    /** Words that start a fix; every rejection must offer one. */
+    static final List<String> FIX_WORDS = List.of("use ", "pass ", "make ", "raise ", "reduce ", "lower ", "give ",
+            "split ", "check ", "build ", "unset ", "add ");
     private final Deconv3d backend = new ReferenceDeconv3d();
-    private final float[] y = sentinel(100_000);
 
-    /** Builds the problem and runs it into {@code y}; every case below must fail before touching {@code y}. */
-    private void rejects(Supplier<Deconv3dProblem> problem, String... fragments) {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> {
-            Deconv3dProblem p = problem.get();
-            backend.compute(p, new float[p.inputLength()], new float[p.filterLength()], null, y);
-        });
+    /** {@code build()} itself must throw, with every fragment and a fix in its message. */
+    private static void rejects(Supplier<Deconv3dProblem> problem, String... fragments) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, problem::get);
         for (String f : fragments) {
             assertTrue(e.getMessage().contains(f), "message lacks '" + f + "': " + e.getMessage());
         }
-        assertArrayEquals(sentinel(y.length), y, "output was written by a rejected call");
+        assertHasFix(e.getMessage());
+    }
+
+    static void assertHasFix(String message) {
+        String lower = message.toLowerCase(java.util.Locale.ROOT);
+        assertTrue(FIX_WORDS.stream().anyMatch(lower::contains), "message says no fix: " + message);
     }
 
     private static Deconv3dProblem.TensorFlowBuilder seed() {
@@ -72,25 +81,49 @@ class ValidationTest {
         rejects(() -> seed().strides(1, 2).build(), "strides [1, 2] has 2 values");
     }
 
+    /** An output of the right length, filled with the sentinel; a valid run is shown to overwrite such an array. */
+    private float[] sentinelOutput(Deconv3dProblem p) {
+        float[] written = sentinel(p.outputLength());
+        backend.compute(p, ones(p.inputLength()), ones(p.filterLength()), null, written);
+        assertFalse(Arrays.equals(sentinel(p.outputLength()), written), "a valid run must write the output");
+        return sentinel(p.outputLength());
+    }
+
     @Test
     void wrongArrayLengthsAtRunTime() {
         Deconv3dProblem p = seed().build();
+        float[] out = sentinelOutput(p);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> backend.compute(p, new float[p.inputLength() - 1], new float[p.filterLength()], null, y));
+                () -> backend.compute(p, new float[p.inputLength() - 1], ones(p.filterLength()), null, out));
         assertTrue(e.getMessage().contains("input array has 99 elements but shape [10, 1, 1, 1, 10] NDHWC needs 100"),
                 e.getMessage());
+        assertHasFix(e.getMessage());
         float[] small = sentinel(p.outputLength() + 1);
         assertThrows(IllegalArgumentException.class,
-                () -> backend.compute(p, new float[p.inputLength()], new float[p.filterLength()], null, small));
+                () -> backend.compute(p, ones(p.inputLength()), ones(p.filterLength()), null, small));
         assertArrayEquals(sentinel(small.length), small);
-        float[] out = sentinel(p.outputLength());
         e = assertThrows(IllegalArgumentException.class,
-                () -> backend.compute(p, new float[p.inputLength()], new float[p.filterLength()], new float[3], out));
+                () -> backend.compute(p, ones(p.inputLength()), ones(p.filterLength()), new float[3], out));
         assertTrue(e.getMessage().contains("bias has 3 values but the problem has 20 output channels"), e.getMessage());
         assertThrows(IllegalArgumentException.class,
-                () -> backend.compute(p, new float[p.inputLength()], new float[7], null, out));
+                () -> backend.compute(p, ones(p.inputLength()), new float[7], null, out));
         assertArrayEquals(sentinel(out.length), out);
-        assertArrayEquals(sentinel(y.length), y);
+    }
+
+    @Test
+    void outputMustNotBeTheInput() {
+        // Cin == Cout and a stride of 1 with SAME: input and output have the same length, so only aliasing is wrong.
+        Deconv3dProblem p = Deconv3dProblem.tensorflow(new int[] {1, 3, 3, 3, 2}, new int[] {3, 3, 3, 2, 2}).build();
+        assertEquals(p.inputLength(), p.outputLength());
+        float[] x = sentinel(p.inputLength());
+        try (Deconv3dPlan plan = backend.plan(p, ones(p.filterLength()), null)) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> plan.run(x, x));
+            assertTrue(e.getMessage().contains("output is the same array as input"), e.getMessage());
+            assertHasFix(e.getMessage());
+        }
+        assertArrayEquals(sentinel(x.length), x);
+        assertThrows(IllegalArgumentException.class, () -> backend.compute(p, x, ones(p.filterLength()), null, x));
+        assertArrayEquals(sentinel(x.length), x);
     }
 
     @Test
@@ -143,11 +176,13 @@ class ValidationTest {
         rejects(() -> seed().padding(null).build(), "padding is null");
         rejects(() -> seed().activation(null).build(), "activation is null");
         Deconv3dProblem p = seed().build();
-        assertThrows(IllegalArgumentException.class, () -> backend.compute(p, null, new float[p.filterLength()], null, y));
-        assertThrows(IllegalArgumentException.class, () -> backend.compute(p, new float[p.inputLength()], null, null, y));
+        float[] y = sentinelOutput(p);
+        assertThrows(IllegalArgumentException.class, () -> backend.compute(p, null, ones(p.filterLength()), null, y));
+        assertThrows(IllegalArgumentException.class, () -> backend.compute(p, ones(p.inputLength()), null, null, y));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> backend.compute(p, new float[p.inputLength()], new float[p.filterLength()], null, null));
+                () -> backend.compute(p, ones(p.inputLength()), ones(p.filterLength()), null, null));
         assertTrue(e.getMessage().contains("output array is null"), e.getMessage());
+        assertHasFix(e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> backend.plan(null, new float[1], null));
         assertArrayEquals(sentinel(y.length), y);
     }
@@ -158,6 +193,12 @@ class ValidationTest {
         assertTrue(e.getMessage().contains("use none, relu, leaky_relu[:slope], sigmoid or tanh"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> Padding.parse("full"));
         assertTrue(e.getMessage().contains("use SAME or VALID"), e.getMessage());
+    }
+
+    private static float[] ones(int n) {
+        float[] a = new float[n];
+        Arrays.fill(a, 1f);
+        return a;
     }
 
     private static float[] sentinel(int n) {

@@ -62,11 +62,11 @@ public final class ReferenceKernel {
 
     /** The input position that tap {@code t} maps onto output {@code o}, or -1 when none does. */
     private static int source(int o, int t, int s, int d, int pad, int inputSize) {
-        int num = o + pad - t * d;
+        long num = (long) o + pad - (long) t * d; // long: o + pad alone can pass Integer.MAX_VALUE
         if (num < 0 || num % s != 0) {
             return -1;
         }
-        int i = num / s;
-        return i < inputSize ? i : -1;
+        long i = num / s;
+        return i < inputSize ? (int) i : -1;
     }
 }

@@ -3,6 +3,8 @@ package org.deconv3d.cuda;
 import java.util.ArrayList;
 import java.util.List;
 import org.deconv3d.Activation;
+import org.deconv3d.Axis;
+import org.deconv3d.AxisPhases;
 import org.deconv3d.Deconv3dProblem;
 import org.deconv3d.Layout;
 
@@ -83,18 +85,17 @@ final class CudaGeometry {
 
     /** One launch per phase that has outputs on every axis. */
     static List<Launch> launches(Deconv3dProblem p) {
-        int[] o = p.outputSize(), s = p.stride();
+        AxisPhases ad = AxisPhases.of(p, Axis.DEPTH), ah = AxisPhases.of(p, Axis.HEIGHT);
+        AxisPhases aw = AxisPhases.of(p, Axis.WIDTH);
         int coTiles = (p.outChannelsPerGroup() + TILE_C - 1) / TILE_C;
         List<Launch> list = new ArrayList<>();
-        for (int cd = 0; cd < s[0]; cd++)
-            for (int ch = 0; ch < s[1]; ch++)
-                for (int cw = 0; cw < s[2]; cw++) {
-                    int jd = positions(o[0], s[0], cd);
-                    int jh = positions(o[1], s[1], ch);
-                    int jw = positions(o[2], s[2], cw);
-                    if (jd == 0 || jh == 0 || jw == 0) {
-                        continue;
-                    }
+        // Phases with outputs only (core's AxisPhases lists no others), so the count is bounded by the output.
+        for (int cd = 0; cd < ad.count(); cd++)
+            for (int ch = 0; ch < ah.count(); ch++)
+                for (int cw = 0; cw < aw.count(); cw++) {
+                    int jd = ad.positions(cd);
+                    int jh = ah.positions(ch);
+                    int jw = aw.positions(cw);
                     int tiles = (int) (((long) jh * jw + TILE_P - 1) / TILE_P);
                     long blocks = (long) p.batch() * jd * tiles;
                     if (blocks > Integer.MAX_VALUE) {
@@ -105,10 +106,6 @@ final class CudaGeometry {
                             new int[] {jd, jh, jw, tiles}));
                 }
         return list;
-    }
-
-    private static int positions(int size, int stride, int phase) {
-        return phase < size ? (size - 1 - phase) / stride + 1 : 0;
     }
 
     /** Writes {@code x} (in the problem's layout) into {@code out} as NDHWC, the kernel's layout. */

@@ -2,21 +2,22 @@ package org.deconv3d.cuda;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.deconv3d.Deconv3dPlan;
+import org.deconv3d.AbstractPlan;
 import org.deconv3d.Deconv3dProblem;
 import org.deconv3d.Layout;
 
 /**
  * A cuda plan: device buffers for geometry, packed weights, bias, input and output, allocated and filled once.
  *
- * <p>Thread-safe: {@code run} and {@code close} are synchronized, because the plan's device buffers serve one run
- * at a time. {@link #lastTimings()} reports the last run's kernel time (device events) and its end-to-end time,
+ * <p>Thread-safe: runs are serialized, because the plan's device buffers serve one run at a time; {@code close}
+ * waits for the run in progress ({@link AbstractPlan}). {@link #lastTimings()} reports the last run's kernel time (device events) and its end-to-end time,
  * which includes the host-to-device and device-to-host copies and any layout transposition.
  */
-final class CudaPlan implements Deconv3dPlan {
+final class CudaPlan extends AbstractPlan {
 
     private final Device device;
     private final Deconv3dProblem problem;
+    private final Object deviceLock = new Object();
     private final List<Device.Buffer> allocations = new ArrayList<>();
     private final List<Device.Prepared> kernels = new ArrayList<>();
     private final Device.Buffer x;
@@ -24,9 +25,9 @@ final class CudaPlan implements Deconv3dPlan {
     private final float[] inputScratch;
     private final float[] outputScratch;
     private volatile CudaTimings last;
-    private boolean closed;
 
     CudaPlan(Device device, Deconv3dProblem problem, float[] filter, float[] bias) {
+        super(problem, CudaProvider.NAME);
         this.device = device;
         this.problem = problem;
         try {
@@ -45,7 +46,7 @@ final class CudaPlan implements Deconv3dPlan {
                 kernels.add(device.prepare(l, g, x, w, bd, y));
             }
         } catch (RuntimeException e) {
-            release();
+            freeAll();
             throw e;
         }
         inputScratch = problem.layout() == Layout.NDHWC ? null : new float[problem.inputLength()];
@@ -59,22 +60,18 @@ final class CudaPlan implements Deconv3dPlan {
     }
 
     @Override
-    public Deconv3dProblem problem() {
-        return problem;
+    public long workspaceBytes() {
+        return 4L * ((inputScratch == null ? 0 : inputScratch.length) + outputScratch.length);
     }
 
     @Override
-    public String backend() {
-        return CudaProvider.NAME;
-    }
-
-    @Override
-    public synchronized void run(float[] input, float[] output) {
-        if (closed) {
-            throw new IllegalStateException("this cuda plan is closed: make a new plan with Deconv3d.plan(...)");
+    protected void compute(float[] input, float[] output) {
+        synchronized (deviceLock) {
+            computeOnDevice(input, output);
         }
-        problem.requireInput(input);
-        problem.requireOutput(output);
+    }
+
+    private void computeOnDevice(float[] input, float[] output) {
         long t0 = System.nanoTime();
         float[] in = input;
         if (inputScratch != null) {
@@ -99,14 +96,11 @@ final class CudaPlan implements Deconv3dPlan {
     }
 
     @Override
-    public synchronized void close() {
-        if (!closed) {
-            closed = true;
-            release();
-        }
+    protected void release() {
+        freeAll();
     }
 
-    private void release() {
+    private void freeAll() {
         RuntimeException first = null;
         for (Device.Buffer b : allocations) {
             try {

@@ -23,7 +23,6 @@ final class PackedWeights {
     PackedWeights(Deconv3dProblem p, float[] filter, int lanes) {
         this.lanes = lanes;
         int[] k = p.kernel();
-        int taps = k[0] * k[1] * k[2];
         cinPerGroup = p.inChannelsPerGroup();
         int coutPerGroup = p.outChannelsPerGroup();
         vectorsPerGroup = (coutPerGroup + lanes - 1) / lanes;
@@ -39,12 +38,8 @@ final class PackedWeights {
             v += blockWidth[b];
         }
         base = new int[p.groups() * blocks];
-        long size = (long) p.groups() * taps * cinPerGroup * vectorsPerGroup * lanes;
-        if (size > Integer.MAX_VALUE - 16) {
-            throw new IllegalArgumentException("the filter padded to " + lanes + "-lane vectors needs " + size
-                    + " floats, more than a Java array holds: use the reference backend for this problem");
-        }
-        values = new float[(int) size];
+        // SimdDeconv3d declines problems whose packed filter does not fit an array (Schedule.declineReason).
+        values = new float[Math.toIntExact(packedLength(p, lanes))];
         int offset = 0;
         for (int g = 0; g < p.groups(); g++) {
             for (int b = 0; b < blocks; b++) {
@@ -61,6 +56,13 @@ final class PackedWeights {
                                 }
             }
         }
+    }
+
+    /** Floats of the packed filter: Cout per group rounded up to whole vectors. */
+    static long packedLength(Deconv3dProblem p, int lanes) {
+        int[] k = p.kernel();
+        long vectors = (p.outChannelsPerGroup() + (long) lanes - 1) / lanes;
+        return (long) p.groups() * k[0] * k[1] * k[2] * p.inChannelsPerGroup() * vectors * lanes;
     }
 
     /** Blocks of 2 vectors while they fit, then 1: the widths the micro-kernels exist for. */

@@ -1,5 +1,6 @@
 package org.deconv3d.simd;
 
+import org.deconv3d.Availability;
 import org.deconv3d.Deconv3d;
 import org.deconv3d.Deconv3dPlan;
 import org.deconv3d.Deconv3dProblem;
@@ -31,11 +32,24 @@ public final class SimdDeconv3d implements Deconv3d {
     }
 
     @Override
-    public Deconv3dPlan plan(Deconv3dProblem problem, float[] filter, float[] bias, int threads) {
-        Deconv3d.requirePlanArguments(problem, filter, bias);
-        if (threads < 1) {
-            throw new IllegalArgumentException("threads is " + threads + ": it must be at least 1");
+    public Availability supports(Deconv3dProblem problem) {
+        if (problem == null) {
+            return Availability.no("no problem given");
         }
-        return new SimdPlan(problem, filter, bias, threads);
+        return Schedule.declineReason(problem, SimdKernel.L).map(Availability::no).orElse(Availability.yes());
+    }
+
+    @Override
+    public Deconv3dPlan plan(Deconv3dProblem problem, float[] filter, float[] bias, int threads) {
+        return plan(problem, filter, bias, threads, SimdPlan.SMALL_FLOPS);
+    }
+
+    /** As {@link #plan(Deconv3dProblem, float[], float[], int)}; tests lower {@code parallelFlops} to force threads. */
+    SimdPlan plan(Deconv3dProblem problem, float[] filter, float[] bias, int threads, long parallelFlops) {
+        requirePlanArgumentsAndSupport(problem, filter, bias);
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads is " + threads + ": it must be at least 1; use 1 or more");
+        }
+        return new SimdPlan(problem, filter, bias, threads, parallelFlops);
     }
 }

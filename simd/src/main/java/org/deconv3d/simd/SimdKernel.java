@@ -1,9 +1,7 @@
 package org.deconv3d.simd;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
-import org.deconv3d.Activation;
 
 /**
  * The register-tiled micro-kernels. Each computes a tile of 8 output positions of one phase (two runs of 4,
@@ -11,6 +9,10 @@ import org.deconv3d.Activation;
  * vectors, summing over the phase's taps ({@code entries}) and the group's input channels with FMA, in a fixed
  * order: taps, then channels. Eight positions share each weight load, which keeps the weights' trip from L2 cheap.
  * Accumulators live in registers; the tile is stored once, to the row buffer, when all sums are done.
+ *
+ * <p>Names: {@code r8c2} = <b>r</b>egular entries (one tap each), <b>8</b> positions, <b>2</b> output-channel
+ * vectors; {@code p8c1} = <b>p</b>aired entries (two width taps one input apart share each broadcast), 8
+ * positions, 1 vector. The tile's layout is {@link Schedule}'s tile contract.
  *
  * <p>The species is a constant ({@code static final}) so that C2 compiles the vector operations to machine
  * instructions; its width can be narrowed with {@code -Ddeconv3d.simd.bits=128|256} to test those code paths.
@@ -255,49 +257,5 @@ final class SimdKernel {
 
     private static FloatVector load(float[] a, int offset) {
         return FloatVector.fromArray(S, a, offset);
-    }
-
-    /**
-     * Adds the bias and applies the activation to {@code count} contiguous sums, writing them to contiguous
-     * outputs (channels-last). Sigmoid and tanh have no fast vector form on every JDK, so they stay scalar.
-     */
-    static void finish(float[] row, int from, float[] bias, int biasFrom, float[] y, int to, int count,
-            Activation activation) {
-        Activation.Kind kind = activation.kind();
-        int c = 0;
-        if (kind == Activation.Kind.NONE || kind == Activation.Kind.RELU || kind == Activation.Kind.LEAKY_RELU) {
-            FloatVector zero = FloatVector.zero(S);
-            float slope = activation.slope();
-            for (; c <= count - L; c += L) {
-                FloatVector v = FloatVector.fromArray(S, row, from + c);
-                if (bias != null) {
-                    v = v.add(FloatVector.fromArray(S, bias, biasFrom + c));
-                }
-                if (kind != Activation.Kind.NONE) {
-                    // Not v * 0 for relu: -Inf * 0 would be NaN where the reference gives 0.
-                    VectorMask<Float> negative = v.lt(zero);
-                    v = v.blend(kind == Activation.Kind.RELU ? zero : v.mul(slope), negative);
-                }
-                v.intoArray(y, to + c);
-            }
-        }
-        for (; c < count; c++) {
-            float v = row[from + c];
-            if (bias != null) {
-                v += bias[biasFrom + c];
-            }
-            y[to + c] = activate(v, activation);
-        }
-    }
-
-    /** The scalar activation, in float, matching the vector path lane for lane. */
-    static float activate(float v, Activation activation) {
-        switch (activation.kind()) {
-            case RELU: return v < 0 ? 0f : v;
-            case LEAKY_RELU: return v < 0 ? v * activation.slope() : v;
-            case SIGMOID: return (float) (1.0 / (1.0 + Math.exp(-v)));
-            case TANH: return (float) Math.tanh(v);
-            default: return v;
-        }
     }
 }

@@ -1,0 +1,252 @@
+package org.deconv3d.simd;
+
+import java.util.Optional;
+import org.deconv3d.Axis;
+import org.deconv3d.AxisPhases;
+import org.deconv3d.Deconv3dProblem;
+import org.deconv3d.Layout;
+
+/**
+ * What a simd run computes, and in which pieces: the phases (from core's {@link AxisPhases}), their tap entries
+ * with input and weight offsets, the zero-padded input buffer, and the work items.
+ *
+ * <p><b>The tile contract</b>, stated once: a micro-kernel computes {@link #TILE} output positions of one phase ×
+ * one block of output-channel vectors. The positions are two runs of {@code TILE/2} consecutive positions along
+ * width (consecutive inputs, {@code cin} floats apart): either the two halves of one output row, or the first
+ * halves of two consecutive rows when every row is at most {@code TILE/2} long ({@link #rowsPerItem} = 2). A row's
+ * last tile reads past its last position; the padded input buffer is wide enough that those reads stay in bounds
+ * (their results are discarded), so no kernel ever checks a bound.
+ *
+ * <p>Work items: first {@link #prepItems} input rows copied into the padded buffer (none when the input is used
+ * directly), then {@link #computeItems} output rows of phases that taps reach (one or two rows each), then
+ * {@link #fillItems} output rows that contain outputs no tap reaches (they receive the bias alone). Every output
+ * element belongs to exactly one item and is summed in a fixed order, so the result does not depend on threads.
+ *
+ * <p>Every size here is bounded by the input, filter and output sizes, never by the stride or dilation.
+ */
+final class Schedule {
+
+    /** Output positions per micro-kernel tile along width. */
+    static final int TILE = 8;
+
+    final Deconv3dProblem problem;
+    final AxisPhases[] axes = new AxisPhases[3];
+    /** Per axis: zero positions before the input in the padded buffer, and the padded size. */
+    final int[] padLo = new int[3];
+    final int[] padded = new int[3];
+    final int cin;
+    final int cinPerGroup;
+    final int coutPerGroup;
+    final int cout;
+    final int groups;
+    /** Floats per output position in the row buffer: all groups' padded vectors. */
+    final int rowStride;
+    /** Floats per output row in the row buffer. */
+    final int rowBlock;
+    /** Output rows per compute item: 2 when every phase's rows are at most half a tile long. */
+    final int rowsPerItem;
+    /** Whether the kernels read the caller's input directly (NDHWC, no padding needed). */
+    final boolean direct;
+    final int paddedLength;
+
+    /** Phases reached by taps on all three axes: {cd, ch, cw}. */
+    final int[][] phase;
+    /** [ph][entry]: offset of the entry's input in the padded buffer. */
+    final int[][] phaseXOff;
+    /** [ph][g * blocks + b][entry (x2 when paired)]: weight offset. */
+    final int[][][] phaseWOff;
+    /** [ph]: entries hold a pair of width taps whose inputs are one position apart. */
+    final boolean[] phasePaired;
+    /** Prefix sums of compute items per phase. */
+    final int[] itemStart;
+    final int prepItems;
+    final int computeItems;
+    final int fillItems;
+
+    Schedule(Deconv3dProblem p, PackedWeights weights) {
+        this.problem = p;
+        for (Axis a : Axis.values()) {
+            axes[a.ordinal()] = AxisPhases.of(p, a);
+        }
+        int[] x = p.inputSize();
+        long[] pads = paddedExtent(p, axes);
+        for (int a = 0; a < 3; a++) {
+            padLo[a] = (int) pads[2 * a];
+            padded[a] = (int) pads[2 * a + 1];
+        }
+        cin = p.inChannels();
+        cinPerGroup = p.inChannelsPerGroup();
+        coutPerGroup = p.outChannelsPerGroup();
+        cout = p.outChannels();
+        groups = p.groups();
+        rowStride = groups * weights.vectorsPerGroup * weights.lanes;
+        int maxPositions = 1;
+        AxisPhases aw = axes[2];
+        for (int c = 0; c < aw.count(); c++) {
+            maxPositions = Math.max(maxPositions, aw.positions(c));
+        }
+        rowBlock = roundUp(maxPositions, TILE) * rowStride;
+        rowsPerItem = maxPositions <= TILE / 2 ? 2 : 1;
+        direct = p.layout() == Layout.NDHWC && padLo[0] == 0 && padLo[1] == 0 && padLo[2] == 0
+                && padded[0] == x[0] && padded[1] == x[1] && padded[2] == x[2];
+        paddedLength = direct ? 0 : Math.toIntExact(paddedFloats(p, pads));
+
+        AxisPhases ad = axes[0], ah = axes[1];
+        int count = 0;
+        for (int cd = 0; cd < ad.count(); cd++)
+            for (int ch = 0; ch < ah.count(); ch++)
+                for (int cw = 0; cw < aw.count(); cw++)
+                    if (ad.tapCount(cd) > 0 && ah.tapCount(ch) > 0 && aw.tapCount(cw) > 0)
+                        count++;
+        phase = new int[count][];
+        phaseXOff = new int[count][];
+        phaseWOff = new int[count][][];
+        phasePaired = new boolean[count];
+        itemStart = new int[count + 1];
+        int ph = 0;
+        long items = 0;
+        for (int cd = 0; cd < ad.count(); cd++)
+            for (int ch = 0; ch < ah.count(); ch++)
+                for (int cw = 0; cw < aw.count(); cw++) {
+                    if (ad.tapCount(cd) == 0 || ah.tapCount(ch) == 0 || aw.tapCount(cw) == 0) {
+                        continue;
+                    }
+                    phase[ph] = new int[] {cd, ch, cw};
+                    buildEntries(ph, weights);
+                    int rowItems = (ah.positions(ch) + rowsPerItem - 1) / rowsPerItem;
+                    items += (long) p.batch() * ad.positions(cd) * rowItems;
+                    itemStart[ph + 1] = Math.toIntExact(items);
+                    ph++;
+                }
+        computeItems = itemStart[count];
+        prepItems = direct ? 0 : p.batch() * x[0] * x[1];
+        int[] o = p.outputSize();
+        fillItems = hasBareOutputs() ? p.batch() * o[0] * o[1] : 0;
+    }
+
+    /**
+     * Why the simd backend cannot take {@code p}, or empty: its padded input buffer and packed filter must each fit
+     * a Java array. Cheap: bounded by the kernel and output sizes.
+     */
+    static Optional<String> declineReason(Deconv3dProblem p, int lanes) {
+        AxisPhases[] axes = new AxisPhases[3];
+        for (Axis a : Axis.values()) {
+            axes[a.ordinal()] = AxisPhases.of(p, a);
+        }
+        long padded = paddedFloats(p, paddedExtent(p, axes));
+        if (padded > MAX_ARRAY) {
+            return Optional.of("its zero-padded input copy needs " + padded + " floats, more than a Java array holds ("
+                    + MAX_ARRAY + ")");
+        }
+        long packed = PackedWeights.packedLength(p, lanes);
+        if (packed > MAX_ARRAY) {
+            return Optional.of("the filter padded to " + lanes + "-lane vectors needs " + packed
+                    + " floats, more than a Java array holds (" + MAX_ARRAY + ")");
+        }
+        return Optional.empty();
+    }
+
+    static final int MAX_ARRAY = Integer.MAX_VALUE - 16;
+
+    /** Per axis {padLo, padded}: every read of every tap of every tile position, tails included, lands inside. */
+    private static long[] paddedExtent(Deconv3dProblem p, AxisPhases[] axes) {
+        int[] x = p.inputSize();
+        long[] out = new long[6];
+        for (int a = 0; a < 3; a++) {
+            AxisPhases ax = axes[a];
+            int roundTo = a == 2 ? TILE : 1;
+            long minOff = 0;
+            long maxAccess = x[a] - 1;
+            for (int c = 0; c < ax.count(); c++) {
+                int last = roundUp(ax.positions(c), roundTo) - 1;
+                for (int off : ax.offsets(c)) {
+                    minOff = Math.min(minOff, off);
+                    maxAccess = Math.max(maxAccess, (long) last + off);
+                }
+            }
+            out[2 * a] = -minOff;
+            out[2 * a + 1] = -minOff + maxAccess + 1;
+        }
+        return out;
+    }
+
+    private static long paddedFloats(Deconv3dProblem p, long[] pads) {
+        return (long) p.batch() * pads[1] * pads[3] * pads[5] * p.inChannels();
+    }
+
+    /** Whether some output is reached by no tap along some axis. */
+    private boolean hasBareOutputs() {
+        for (AxisPhases ax : axes) {
+            for (int c = 0; c < ax.count(); c++) {
+                if (ax.tapCount(c) == 0) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The entries of phase {@code ph}: every combination of the three axes' taps, with input and weight offsets.
+     * When the phase has two width taps whose inputs are one position apart (kernel 3 or 4 with stride 2, kernel 5
+     * with stride 4, ...), they form one entry with two weight offsets, so the pair kernels feed each broadcast
+     * input value to both taps.
+     */
+    private void buildEntries(int ph, PackedWeights weights) {
+        int[] k = problem.kernel();
+        AxisPhases ad = axes[0], ah = axes[1], aw = axes[2];
+        int cd = phase[ph][0], ch = phase[ph][1], cw = phase[ph][2];
+        int[] dTaps = ad.taps(cd), hTaps = ah.taps(ch), wTaps = aw.taps(cw);
+        int[] dOff = ad.offsets(cd), hOff = ah.offsets(ch), wOff = aw.offsets(cw);
+        boolean paired = wTaps.length == 2 && wOff[0] == wOff[1] + 1;
+        int perEntry = paired ? 2 : 1;
+        int n = dTaps.length * hTaps.length * (wTaps.length / perEntry);
+        int[] xOff = new int[n];
+        int[] tap = new int[n * perEntry];
+        int e = 0;
+        for (int i = 0; i < dTaps.length; i++)
+            for (int j = 0; j < hTaps.length; j++)
+                for (int l = 0; l < wTaps.length; l += perEntry) {
+                    long pd = dOff[i] + padLo[0];
+                    long phh = hOff[j] + padLo[1];
+                    long pw = wOff[l] + padLo[2];
+                    xOff[e] = Math.toIntExact(((pd * padded[1] + phh) * padded[2] + pw) * cin);
+                    for (int q = 0; q < perEntry; q++) {
+                        tap[e * perEntry + q] = (dTaps[i] * k[1] + hTaps[j]) * k[2] + wTaps[l + q];
+                    }
+                    e++;
+                }
+        phaseXOff[ph] = xOff;
+        phasePaired[ph] = paired;
+        int blocks = weights.blocks();
+        phaseWOff[ph] = new int[groups * blocks][tap.length];
+        for (int g = 0; g < groups; g++)
+            for (int b = 0; b < blocks; b++)
+                for (e = 0; e < tap.length; e++)
+                    phaseWOff[ph][g * blocks + b][e] = weights.offset(g, b, tap[e]);
+    }
+
+    /** The phase that compute item {@code item} belongs to. */
+    int phaseOf(int item) {
+        int lo = 0;
+        int hi = phase.length - 1;
+        while (lo < hi) { // binary search: the phase count is bounded by the filter, not small
+            int mid = (lo + hi + 1) >>> 1;
+            if (itemStart[mid] <= item) {
+                lo = mid;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        return lo;
+    }
+
+    /** Floats of per-run working memory: the padded input and one row buffer per worker. */
+    long workspaceFloats(int workers) {
+        return (long) paddedLength + (long) workers * rowsPerItem * rowBlock;
+    }
+
+    static int roundUp(int n, int m) {
+        return (int) (((long) n + m - 1) / m * m);
+    }
+}

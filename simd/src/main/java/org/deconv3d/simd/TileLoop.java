@@ -1,0 +1,123 @@
+package org.deconv3d.simd;
+
+import org.deconv3d.Layout;
+
+/**
+ * Executes the items of a {@link Schedule}: copies input rows into the padded buffer, and computes output rows by
+ * walking them in tiles and calling the micro-kernel that fits each tile, then hands the row to the
+ * {@link Epilogue}. Stateless apart from the plan's immutable data, so any number of runs share it.
+ */
+final class TileLoop {
+
+    private final Schedule s;
+    private final PackedWeights weights;
+    private final Epilogue epilogue;
+
+    TileLoop(Schedule schedule, PackedWeights weights, Epilogue epilogue) {
+        this.s = schedule;
+        this.weights = weights;
+        this.epilogue = epilogue;
+    }
+
+    /** Copies input row {@code item} = (n, id, ih) into the zero-padded, channels-last buffer. */
+    void prepare(float[] x, float[] xp, int item) {
+        int[] size = s.problem.inputSize();
+        int ih = item % size[1];
+        int id = (item / size[1]) % size[0];
+        int n = item / (size[1] * size[0]);
+        int xw = size[2];
+        int cin = s.cin;
+        int dst = (((n * s.padded[0] + id + s.padLo[0]) * s.padded[1] + ih + s.padLo[1]) * s.padded[2] + s.padLo[2])
+                * cin;
+        if (s.problem.layout() == Layout.NDHWC) {
+            System.arraycopy(x, ((n * size[0] + id) * size[1] + ih) * xw * cin, xp, dst, xw * cin);
+            return;
+        }
+        int plane = size[0] * size[1] * xw;
+        int src = ((n * cin) * size[0] + id) * size[1] * xw + ih * xw;
+        for (int c = 0; c < cin; c++) {
+            int from = src + c * plane;
+            for (int iw = 0; iw < xw; iw++) {
+                xp[dst + iw * cin + c] = x[from + iw];
+            }
+        }
+    }
+
+    /** Computes and stores every output of compute item {@code item}: one or two (phase, n, jd, jh) rows. */
+    void computeRows(float[] x, float[] y, float[] row, int item) {
+        int ph = s.phaseOf(item);
+        int cd = s.phase[ph][0], ch = s.phase[ph][1], cw = s.phase[ph][2];
+        int rowsPerItem = s.rowsPerItem;
+        int jdCount = s.axes[0].positions(cd);
+        int jhCount = s.axes[1].positions(ch);
+        int jhItems = (jhCount + rowsPerItem - 1) / rowsPerItem;
+        int local = item - s.itemStart[ph];
+        int jh = (local % jhItems) * rowsPerItem;
+        int jd = (local / jhItems) % jdCount;
+        int n = local / (jhItems * jdCount);
+        boolean second = rowsPerItem == 2 && jh + 1 < jhCount;
+        int jwCount = s.axes[2].positions(cw);
+        int[] xOff = s.phaseXOff[ph];
+        int entries = xOff.length;
+        boolean paired = s.phasePaired[ph];
+        int cin = s.cin;
+        int cinPerGroup = s.cinPerGroup;
+        int rowStride = s.rowStride;
+        int rowBlock = s.rowBlock;
+        int xRowStride = s.padded[2] * cin;
+        int xRowA = ((n * s.padded[0] + jd) * s.padded[1] + jh) * xRowStride;
+        // A lone last row still fills the tile's second half, from its own input; that half is discarded.
+        int xRowB = second ? xRowA + xRowStride : xRowA;
+        float[] w = weights.values;
+        int blocks = weights.blocks();
+        int lanes = weights.lanes;
+        int half = Schedule.TILE / 2;
+        for (int g = 0; g < s.groups; g++) {
+            int xa = xRowA + g * cinPerGroup;
+            int xb = xRowB + g * cinPerGroup;
+            for (int b = 0; b < blocks; b++) {
+                int[] wOff = s.phaseWOff[ph][g * blocks + b];
+                int rowOff = (g * weights.vectorsPerGroup + weights.blockStart[b]) * lanes;
+                boolean two = weights.blockWidth[b] == 2;
+                if (rowsPerItem == 2) {
+                    for (int jw = 0; jw < jwCount; jw += half) {
+                        int ra = rowOff + jw * rowStride;
+                        tile(two, paired, x, xa + jw * cin, xb + jw * cin, xOff, w, wOff, entries, row, ra,
+                                ra + rowBlock);
+                    }
+                } else {
+                    for (int jw = 0; jw < jwCount; jw += Schedule.TILE) {
+                        int a = xa + jw * cin;
+                        int ra = rowOff + jw * rowStride;
+                        tile(two, paired, x, a, a + half * cin, xOff, w, wOff, entries, row, ra,
+                                ra + half * rowStride);
+                    }
+                }
+            }
+        }
+        int od = s.axes[0].output(cd, jd);
+        int oh = s.axes[1].output(ch, jh);
+        epilogue.storeRow(row, 0, y, n, od, oh, cw, jwCount);
+        if (second) {
+            epilogue.storeRow(row, rowBlock, y, n, od, oh + s.axes[1].stride(), cw, jwCount);
+        }
+    }
+
+    private void tile(boolean two, boolean paired, float[] x, int xa, int xb, int[] xOff, float[] w, int[] wOff,
+            int entries, float[] row, int ra, int rb) {
+        int cinPerGroup = s.cinPerGroup;
+        int cin = s.cin;
+        int rowStride = s.rowStride;
+        if (paired) {
+            if (two) {
+                SimdKernel.p8c2(x, xa, xb, xOff, w, wOff, entries, cinPerGroup, cin, row, ra, rb, rowStride);
+            } else {
+                SimdKernel.p8c1(x, xa, xb, xOff, w, wOff, entries, cinPerGroup, cin, row, ra, rb, rowStride);
+            }
+        } else if (two) {
+            SimdKernel.r8c2(x, xa, xb, xOff, w, wOff, entries, cinPerGroup, cin, row, ra, rb, rowStride);
+        } else {
+            SimdKernel.r8c1(x, xa, xb, xOff, w, wOff, entries, cinPerGroup, cin, row, ra, rb, rowStride);
+        }
+    }
+}
