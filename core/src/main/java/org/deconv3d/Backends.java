@@ -80,7 +80,9 @@ public final class Backends {
             return forced;
         }
         List<String> declined = new ArrayList<>();
-        for (Deconv3dProvider p : providers) { // highest priority first
+        List<Deconv3dProvider> byPriority = new ArrayList<>(providers);
+        byPriority.sort(Comparator.comparingInt(Deconv3dProvider::priority).reversed());
+        for (Deconv3dProvider p : byPriority) {
             if (!p.availability().available()) {
                 continue;
             }

@@ -31,6 +31,45 @@ class BackendsTest {
         };
     }
 
+    /** A backend that declines problems with more than one input channel. */
+    private static Deconv3dProvider picky(int priority) {
+        return new Deconv3dProvider() {
+            @Override public String name() { return "picky"; }
+            @Override public int priority() { return priority; }
+            @Override public Availability availability() { return Availability.yes(); }
+            @Override public Deconv3d create() {
+                return new Deconv3d() {
+                    @Override public String name() { return "picky"; }
+                    @Override public Availability supports(Deconv3dProblem p) {
+                        return p.inChannels() == 1 ? Availability.yes()
+                                : Availability.no("only one input channel, not " + p.inChannels());
+                    }
+                    @Override public Deconv3dPlan plan(Deconv3dProblem p, float[] f, float[] b) {
+                        requirePlanArgumentsAndSupport(p, f, b);
+                        return new ReferenceDeconv3d().plan(p, f, b);
+                    }
+                };
+            }
+        };
+    }
+
+    @Test
+    void aBackendThatDeclinesAProblemIsSkippedForIt() {
+        List<Deconv3dProvider> list = List.of(new ReferenceProvider(), picky(300), fake("fast", 100,
+                Availability.yes()));
+        Deconv3dProblem one = Deconv3dProblem.tensorflow(new int[] {1, 2, 2, 2, 1}, new int[] {2, 2, 2, 1, 1}).build();
+        Deconv3dProblem two = Deconv3dProblem.tensorflow(new int[] {1, 2, 2, 2, 2}, new int[] {2, 2, 2, 1, 2}).build();
+        assertEquals("picky", Backends.select(list, null, one).name());
+        assertEquals("fast", Backends.select(list, null, two).name());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Backends.select(list, "picky", two));
+        assertTrue(e.getMessage().contains("declines this problem: only one input channel, not 2"), e.getMessage());
+        Deconv3d picky = Backends.select(list, "picky");
+        e = assertThrows(IllegalArgumentException.class,
+                () -> picky.plan(two, new float[two.filterLength()], null));
+        assertTrue(e.getMessage().contains("Backends.select(problem) picks a backend that takes it"), e.getMessage());
+    }
+
     private final List<Deconv3dProvider> providers = List.of(
             new ReferenceProvider(),
             fake("fast", 100, Availability.yes()),

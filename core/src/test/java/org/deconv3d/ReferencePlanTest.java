@@ -1,5 +1,6 @@
 package org.deconv3d;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -58,5 +59,43 @@ class ReferencePlanTest {
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> plan.run(c.input(), y));
         assertEquals("this reference plan is closed: make a new plan with Deconv3d.plan(...)", e.getMessage());
         assertArrayEquals(untouched, y);
+    }
+
+    @Test
+    void closeDuringRunsLetsEachRunCompleteOrRefuse() throws Exception {
+        Case c = RandomProblems.draw(11);
+        float[] expected = CrossCheck.reference(c);
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            for (int round = 0; round < 20; round++) {
+                Deconv3dPlan plan = new ReferenceDeconv3d().plan(c.problem(), c.filter(), c.bias());
+                List<Future<float[]>> runs = new ArrayList<>();
+                for (int t = 0; t < 8; t++) {
+                    runs.add(pool.submit(() -> {
+                        float[] y = new float[expected.length];
+                        java.util.Arrays.fill(y, Float.NaN);
+                        try {
+                            plan.run(c.input(), y);
+                            return y;
+                        } catch (IllegalStateException refused) {
+                            for (float v : y) {
+                                assertTrue(Float.isNaN(v), "a refused run wrote its output");
+                            }
+                            return null;
+                        }
+                    }));
+                }
+                plan.close();
+                for (Future<float[]> f : runs) {
+                    float[] y = f.get();
+                    if (y != null) {
+                        assertArrayEquals(expected, y, "a run that completed must be whole");
+                    }
+                }
+                assertThrows(IllegalStateException.class, () -> plan.run(c.input(), new float[expected.length]));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
     }
 }

@@ -3,18 +3,24 @@ package org.deconv3d.testing;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.Arrays;
+import org.deconv3d.Activation;
 import org.deconv3d.Deconv3d;
 import org.deconv3d.Deconv3dPlan;
 import org.deconv3d.reference.ReferenceKernel;
 
 /**
- * Compares a backend with the reference kernel the same way for every backend: output poisoned with NaN first
- * (so an unwritten element fails), error measured as {@code max|a - b| / max|reference|}.
+ * Compares a backend with the reference kernel the same way for every backend, in two tiers as oneDNN's benchdnn
+ * does: cases with small-integer data (every sum exact in fp32) must agree exactly, where the activation is exact
+ * too (none, relu, leaky relu); random floats must agree within {@link #TOLERANCE} of the output's scale. The output
+ * is poisoned with NaN first, so an unwritten element fails, and a case whose reference output is mostly zeros fails
+ * as a test that tests nothing.
  */
 public final class CrossCheck {
 
     /** fp32 against a double-accumulating reference: about 1e-6 in practice. */
     public static final double TOLERANCE = 1e-5;
+    /** A case whose reference output has more zeros than this fraction tests nothing. */
+    public static final double MAX_ZERO_FRACTION = 2.0 / 3;
 
     private CrossCheck() {
     }
@@ -24,6 +30,17 @@ public final class CrossCheck {
         float[] y = new float[c.problem().outputLength()];
         ReferenceKernel.compute(c.problem(), c.input(), c.filter(), c.bias(), y);
         return y;
+    }
+
+    /** The fraction of exact zeros in {@code y}. */
+    public static double zeroFraction(float[] y) {
+        int zeros = 0;
+        for (float v : y) {
+            if (v == 0f) {
+                zeros++;
+            }
+        }
+        return y.length == 0 ? 1 : (double) zeros / y.length;
     }
 
     /** Runs {@code c} on {@code backend} and fails, naming the case and the first bad element, on disagreement. */
@@ -39,8 +56,22 @@ public final class CrossCheck {
         assertClose(backend.name(), c, expected, actual);
     }
 
-    /** Fails when {@code actual} differs from {@code expected} by more than {@link #TOLERANCE} of its scale. */
+    /** Whether {@code c} must match the reference bit for bit (up to the sign of zero). */
+    public static boolean exact(Case c) {
+        Activation.Kind k = c.problem().activation().kind();
+        return c.integers() && (k == Activation.Kind.NONE || k == Activation.Kind.RELU
+                || k == Activation.Kind.LEAKY_RELU);
+    }
+
+    /**
+     * Fails when {@code actual} differs from {@code expected}: at all for {@linkplain #exact exact} cases, else by
+     * more than {@link #TOLERANCE} of the output's scale. Also fails a mostly-zero reference output.
+     */
     public static void assertClose(String who, Case c, float[] expected, float[] actual) {
+        if (zeroFraction(expected) > MAX_ZERO_FRACTION) {
+            fail("the reference output of " + c.replay() + " is " + Math.round(100 * zeroFraction(expected))
+                    + "% zeros: the case tests nothing; use other data or a problem whose taps reach most outputs");
+        }
         double scale = 0;
         for (float v : expected) {
             if (Float.isFinite(v)) {
@@ -48,16 +79,18 @@ public final class CrossCheck {
             }
         }
         scale = Math.max(scale, Float.MIN_NORMAL);
+        boolean exact = exact(c);
         for (int i = 0; i < expected.length; i++) {
             float e = expected[i];
             float a = actual[i];
             boolean same = Float.isNaN(e) ? Float.isNaN(a)
-                    : Float.isInfinite(e) ? e == a
+                    : Float.isInfinite(e) || exact ? e == a
                     : Math.abs(a - e) <= TOLERANCE * scale;
             if (!same) {
                 fail(who + " disagrees with the reference at element " + i + " of " + expected.length + ": expected "
-                        + e + ", got " + a + " (error " + Math.abs(a - e) / scale + " of max |ref| " + scale
-                        + ", tolerance " + TOLERANCE + ") on " + c.replay());
+                        + e + ", got " + a + (exact ? " (exact comparison: integer data)" : " (error "
+                        + Math.abs(a - e) / scale + " of max |ref| " + scale + ", tolerance " + TOLERANCE + ")")
+                        + " on " + c.replay());
             }
         }
     }

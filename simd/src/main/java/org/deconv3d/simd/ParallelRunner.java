@@ -1,16 +1,21 @@
 package org.deconv3d.simd;
 
+import java.util.Arrays;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Runs the items of one run on the calling thread plus helper threads from {@link SharedPools}, in two stages:
- * the preparation items (which every compute item may read), then the compute items. Threads claim items from
- * shared counters, so the shares balance themselves; which thread runs an item never changes what it computes.
+ * the preparation items (which every compute item may read), then the compute items. Worker {@code t} computes
+ * item {@code t} first, then threads claim the rest from a shared counter, so the shares balance themselves;
+ * which thread runs an item never changes what it computes.
  *
- * <p>{@link #run} returns only when no thread is working on the run any more, also when an item throws: helpers
- * that have not started are cancelled, started ones are joined, and the first failure is rethrown.
+ * <p>{@link #run} returns only when no thread works on the run any more, also when an item throws. Each helper
+ * holds a ticket: it works only if it can move its ticket from pending to started; when the caller is done it
+ * moves every still-pending ticket to cancelled (that helper will do nothing, and the caller computes its reserved
+ * item) and joins every started helper. ({@code ForkJoinTask.cancel} cannot do this: it also "cancels" a task
+ * that is already running.)
  */
 final class ParallelRunner {
 
@@ -25,26 +30,30 @@ final class ParallelRunner {
         void compute(int item, int worker);
     }
 
-    /** The per-run state: claim counters and, for tests, the items each worker computed. One per concurrent run. */
+    private static final int PENDING = 0;
+    private static final int STARTED = 1;
+    private static final int CANCELLED = 2;
+
+    /** The per-run state: claim counters and the compute items each worker did. One per concurrent run. */
     static final class Progress {
         final AtomicInteger prepNext = new AtomicInteger();
         final AtomicInteger prepDone = new AtomicInteger();
         final AtomicInteger next = new AtomicInteger();
         volatile boolean aborted;
+        /** Tests set this so the caller waits until every helper has started: then every worker computes items. */
+        boolean waitForHelpers;
         /** Compute items per worker in the last run; each slot written by its own worker, read after the joins. */
         final int[] computedBy;
-        final ForkJoinTask<?>[] tasks;
 
         Progress(int workers) {
             computedBy = new int[workers];
-            tasks = new ForkJoinTask<?>[workers];
         }
     }
 
     private final int workers;
     private final ForkJoinPool pool;
 
-    /** @param workers threads per run, the caller included */
+    /** @param workers threads per run, the caller included; at most the number of compute items */
     ParallelRunner(int workers) {
         this.workers = workers;
         this.pool = workers > 1 ? SharedPools.forHelpers(workers - 1) : null;
@@ -57,38 +66,61 @@ final class ParallelRunner {
     void run(Progress progress, Items items) {
         progress.prepNext.set(0);
         progress.prepDone.set(0);
-        progress.next.set(0);
+        progress.next.set(workers); // items 0..workers-1 are reserved, one per worker
         progress.aborted = false;
-        java.util.Arrays.fill(progress.computedBy, 0);
+        Arrays.fill(progress.computedBy, 0);
         if (workers == 1) {
+            progress.next.set(0);
             work(0, progress, items);
             return;
         }
-        int submitted = 0;
+        // Fresh tickets each run: a helper task that starts late must never touch a later run.
+        AtomicInteger[] tickets = new AtomicInteger[workers];
+        ForkJoinTask<?>[] tasks = new ForkJoinTask<?>[workers];
         Throwable failure = null;
+        int submitted = 1;
         try {
             for (int t = 1; t < workers; t++) {
-                final int worker = t;
-                progress.tasks[t] = pool.submit(() -> work(worker, progress, items));
+                AtomicInteger ticket = new AtomicInteger(PENDING);
+                int worker = t;
+                tickets[t] = ticket;
+                tasks[t] = pool.submit(() -> {
+                    if (ticket.compareAndSet(PENDING, STARTED)) {
+                        work(worker, progress, items);
+                    }
+                });
                 submitted++;
+            }
+            if (progress.waitForHelpers) {
+                for (int t = 1; t < workers; t++) {
+                    while (tickets[t].get() == PENDING) {
+                        Thread.onSpinWait();
+                    }
+                }
             }
             work(0, progress, items);
         } catch (RuntimeException | Error e) {
             failure = e;
             progress.aborted = true;
-        } finally {
-            for (int t = 1; t <= submitted; t++) {
-                ForkJoinTask<?> task = progress.tasks[t];
-                progress.tasks[t] = null;
-                // A helper that has not started has claimed nothing: cancelling it is safe, and it never runs.
-                if (!task.cancel(false)) {
+        }
+        for (int t = 1; t < submitted; t++) {
+            if (tickets[t].compareAndSet(PENDING, CANCELLED)) {
+                if (failure == null) {
                     try {
-                        task.join();
+                        items.compute(t, 0); // the reserved item of a helper that never started
+                        progress.computedBy[0]++;
                     } catch (RuntimeException | Error e) {
-                        if (failure == null) {
-                            failure = e;
-                        }
+                        failure = e;
+                        progress.aborted = true;
                     }
+                }
+                continue;
+            }
+            try {
+                tasks[t].join();
+            } catch (RuntimeException | Error e) {
+                if (failure == null) {
+                    failure = e;
                 }
             }
         }
@@ -100,7 +132,7 @@ final class ParallelRunner {
         }
     }
 
-    private static void work(int worker, Progress progress, Items items) {
+    private void work(int worker, Progress progress, Items items) {
         try {
             int prep = items.prepItems();
             if (prep > 0) {
@@ -117,12 +149,16 @@ final class ParallelRunner {
             }
             int n = items.computeItems();
             int done = 0;
+            if (workers > 1 && worker < n && !progress.aborted) {
+                items.compute(worker, worker);
+                done++;
+            }
             for (int i = progress.next.getAndIncrement(); i < n && !progress.aborted;
                     i = progress.next.getAndIncrement()) {
                 items.compute(i, worker);
                 done++;
             }
-            progress.computedBy[worker] = done;
+            progress.computedBy[worker] += done;
         } catch (RuntimeException | Error e) {
             progress.aborted = true;
             throw e;

@@ -82,11 +82,18 @@ final class SimdPlan extends AbstractPlan {
 
     @Override
     protected void compute(float[] input, float[] output) {
-        computeAndCount(input, output);
+        computeAndCount(input, output, false);
     }
 
-    /** Runs and returns the compute items each worker did (for the tests that check threads were used). */
-    int[] computeAndCount(float[] input, float[] output) {
+    /**
+     * Runs (unchecked: tests only) with the caller waiting until every helper has started, and returns the compute
+     * items each worker did, so a test can show that every thread took part.
+     */
+    int[] computeWithEveryThread(float[] input, float[] output) {
+        return computeAndCount(input, output, true);
+    }
+
+    private int[] computeAndCount(float[] input, float[] output, boolean waitForHelpers) {
         if (referenceFilter != null) {
             ReferenceKernel.compute(problem(), input, referenceFilter, referenceBias, output);
             return new int[] {1};
@@ -94,6 +101,7 @@ final class SimdPlan extends AbstractPlan {
         Workspace ws = take();
         try {
             ws.bind(input, output);
+            ws.progress.waitForHelpers = waitForHelpers;
             runner.run(ws.progress, ws);
             return ws.progress.computedBy.clone();
         } finally {
@@ -117,6 +125,13 @@ final class SimdPlan extends AbstractPlan {
                     + " provide it: raise the heap with -Xmx (now " + mib(Runtime.getRuntime().maxMemory())
                     + " MiB), run fewer runs of this plan at once, or use the reference backend, which needs none."
                     + " Nothing was written to the output.");
+        }
+    }
+
+    /** Workspaces kept for the next runs (at most {@link #IDLE_WORKSPACES}). */
+    int idleWorkspaces() {
+        synchronized (idle) {
+            return idle.size();
         }
     }
 

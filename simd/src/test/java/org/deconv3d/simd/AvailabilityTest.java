@@ -77,4 +77,20 @@ class AvailabilityTest {
         assertTrue(without.contains("provider simd unavailable"), without);
         assertTrue(without.contains("selected reference"), without);
     }
+
+    /** A run whose workspace does not fit the heap is a clear error before any write; the reference still runs. */
+    @Test
+    void aWorkspaceTooBigForTheHeapIsAClearError() throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(JAVA, "-Xmx100m", "--add-modules", "jdk.incubator.vector",
+                "-cp", CORE + File.pathSeparator + CLASSES + File.pathSeparator + TEST_CLASSES,
+                "probe.WorkspaceProbe"));
+        String out = run(cmd);
+        java.util.regex.Matcher bytes = java.util.regex.Pattern.compile("simd workspace bytes (\\d+)").matcher(out);
+        assertTrue(bytes.find(), out);
+        assertTrue(Long.parseLong(bytes.group(1)) >= 4L * 16 * 1024 * 768, "the NCDHW copy is counted: " + out);
+        assertTrue(out.contains("simd refused: the simd backend needs 49 MiB of working memory"), out);
+        assertTrue(out.contains("raise the heap with -Xmx"), out);
+        assertTrue(out.contains("untouched=true"), out);
+        assertTrue(out.contains("reference ran: y[0]=8.0"), out);
+    }
 }

@@ -2,9 +2,12 @@ package org.deconv3d.simd;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -24,7 +27,8 @@ import org.junit.jupiter.api.Test;
 
 class SimdPlanTest {
 
-    private final Deconv3d simd = new SimdProvider().create();
+    private static final float SENTINEL = 42.5f;
+    private final SimdDeconv3d simd = new SimdDeconv3d();
 
     private static float[] run(Deconv3dPlan plan, Case c) {
         float[] y = new float[c.problem().outputLength()];
@@ -33,24 +37,46 @@ class SimdPlanTest {
         return y;
     }
 
+    /**
+     * Random problems on 2 and 3 threads (forced: no small-problem shortcut) against 1 thread, bit for bit: runs as
+     * in production (threads claim items as they come), and runs where the caller waits for every helper to start,
+     * which must show every thread computing items.
+     */
     @Test
-    void bitwiseIdenticalFor1To3Threads() {
+    void bitwiseIdenticalFor1To3ThreadsWithEveryThreadUsed() {
         long base = TestSeeds.base("SimdPlanTest.threads");
-        for (int i = 0; i < 40; i++) {
+        int checked = 0;
+        for (int i = 0; checked < 40; i++) {
             Case c = RandomProblems.draw(base + i);
             float[] one;
             try (Deconv3dPlan plan = simd.plan(c.problem(), c.filter(), c.bias(), 1)) {
                 one = run(plan, c);
             }
             for (int threads = 2; threads <= 3; threads++) {
-                try (Deconv3dPlan plan = simd.plan(c.problem(), c.filter(), c.bias(), threads)) {
-                    float[] many = run(plan, c);
-                    for (int j = 0; j < one.length; j++) {
-                        assertEquals(Float.floatToRawIntBits(one[j]), Float.floatToRawIntBits(many[j]),
-                                threads + " threads differ from 1 at element " + j + " on " + c.replay());
+                try (SimdPlan plan = simd.plan(c.problem(), c.filter(), c.bias(), threads, 0)) {
+                    if (plan.workers() < threads) {
+                        continue; // fewer work items than threads
+                    }
+                    checked++;
+                    for (int attempt = 0; attempt < 3; attempt++) {
+                        assertBitwiseEqual(one, run(plan, c), threads + " threads, production schedule", c);
+                        float[] many = new float[one.length];
+                        Arrays.fill(many, Float.NaN);
+                        int[] perWorker = plan.computeWithEveryThread(c.input(), many);
+                        assertBitwiseEqual(one, many, threads + " threads, every thread started", c);
+                        assertEquals(threads, perWorker.length);
+                        assertTrue(Arrays.stream(perWorker).allMatch(n -> n > 0), "a thread computed nothing: "
+                                + Arrays.toString(perWorker) + " on " + c.replay());
                     }
                 }
             }
+        }
+    }
+
+    private static void assertBitwiseEqual(float[] expected, float[] actual, String what, Case c) {
+        for (int j = 0; j < expected.length; j++) {
+            assertEquals(Float.floatToRawIntBits(expected[j]), Float.floatToRawIntBits(actual[j]),
+                    what + " differ from 1 thread at element " + j + " on " + c.replay());
         }
     }
 
@@ -58,11 +84,11 @@ class SimdPlanTest {
     void determinismOnABenchmarkSizedProblem() {
         Deconv3dProblem p = Deconv3dProblem.tensorflow(new int[] {2, 4, 4, 4, 64}, new int[] {4, 4, 4, 48, 64})
                 .strides(2).padding(Padding.SAME).build();
-        Case c = new Case(1, p, RandomProblems.values(new java.util.Random(1), p.inputLength()),
-                RandomProblems.values(new java.util.Random(2), p.filterLength()), null);
+        Case c = Case.of(p, 1, false, false);
         float[][] results = new float[3][];
         for (int threads = 1; threads <= 3; threads++) {
-            try (Deconv3dPlan plan = simd.plan(p, c.filter(), null, threads)) {
+            try (SimdPlan plan = simd.plan(p, c.filter(), null, threads, SimdPlan.SMALL_FLOPS)) {
+                assertEquals(threads, plan.workers(), "a benchmark-sized problem uses every thread it is given");
                 results[threads - 1] = run(plan, c);
             }
         }
@@ -79,7 +105,7 @@ class SimdPlanTest {
             for (int i = 0; i < 5; i++) {
                 Case c = RandomProblems.draw(base + i);
                 float[] expected = CrossCheck.reference(c);
-                try (Deconv3dPlan plan = simd.plan(c.problem(), c.filter(), c.bias(), 2)) {
+                try (SimdPlan plan = simd.plan(c.problem(), c.filter(), c.bias(), 2, 0)) {
                     List<Future<float[]>> results = new ArrayList<>();
                     for (int t = 0; t < 12; t++) {
                         results.add(callers.submit(() -> run(plan, c)));
@@ -97,7 +123,7 @@ class SimdPlanTest {
     }
 
     @Test
-    void nanAndInfinityPropagateLikeTheReference() {
+    void nanAndInfinityInTheInputPropagateLikeTheReference() {
         long base = TestSeeds.base("SimdPlanTest.nan");
         for (int i = 0; i < 30; i++) {
             Case c = RandomProblems.draw(base + i);
@@ -105,8 +131,154 @@ class SimdPlanTest {
             x[0] = Float.NaN;
             x[x.length / 2] = Float.POSITIVE_INFINITY;
             x[x.length - 1] = Float.NEGATIVE_INFINITY;
-            Case poisoned = new Case(c.seed(), c.problem(), x, c.filter(), c.bias());
-            CrossCheck.check(simd, poisoned);
+            CrossCheck.check(simd, c.withInput(x, "input[0]=NaN, input[n/2]=+Inf, input[n-1]=-Inf"));
+        }
+    }
+
+    /** The reference skips taps outside the input; simd must not multiply its zero padding by a NaN or Inf weight. */
+    @Test
+    void nonFiniteWeightsGiveTheReferenceAnswer() {
+        long base = TestSeeds.base("SimdPlanTest.nanWeights");
+        Deconv3dProblem padded = Deconv3dProblem.tensorflow(new int[] {1, 3, 3, 3, 2}, new int[] {3, 3, 3, 2, 2})
+                .padding(Padding.SAME).build();
+        float[] w = Case.of(padded, 5, false, false).filter();
+        w[0] = Float.POSITIVE_INFINITY;
+        CrossCheck.check(simd, Case.of(padded, 5, false, false).withFilter(w, "filter[0]=+Inf"));
+        for (int i = 0; i < 30; i++) {
+            Case c = RandomProblems.draw(base + i);
+            float[] f = c.filter().clone();
+            f[i % f.length] = i % 2 == 0 ? Float.NaN : Float.NEGATIVE_INFINITY;
+            CrossCheck.check(simd, c.withFilter(f, "filter[" + (i % f.length) + "]=" + f[i % f.length]));
+        }
+    }
+
+    /** Plan time and memory follow the input, filter and output sizes, not the stride or dilation. */
+    @Test
+    void hugeStridesAndDilationsPlanAtOnceAndAgree() {
+        assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
+            int[][] strides = {{1600, 1600, 1600}, {1 << 20, 2, 1}, {1 << 30, 3, 2}};
+            for (int[] s : strides) {
+                // SAME accepts 1..stride per axis for an input of 1: take 2 where the stride allows it.
+                Deconv3dProblem p = Deconv3dProblem.tensorflow(new int[] {1, 1, 1, 1, 3}, new int[] {2, 2, 2, 4, 3})
+                        .strides(s).padding(Padding.SAME)
+                        .outputShape(1, Math.min(2, s[0]), Math.min(2, s[1]), Math.min(2, s[2]), 4).build();
+                CrossCheck.check(simd, Case.of(p, 3, true, true));
+            }
+            Deconv3dProblem p = Deconv3dProblem.tensorflow(new int[] {1, 1, 1, 1, 3}, new int[] {1, 1, 1, 4, 3})
+                    .strides(1600).padding(Padding.VALID).outputShape(1, 1600, 1, 1, 4).build();
+            try (Deconv3dPlan plan = simd.plan(p, Case.of(p, 3, true, true).filter(), null)) {
+                assertTrue(plan.workspaceBytes() < 1 << 20, "workspace " + plan.workspaceBytes());
+            }
+            Deconv3dProblem dilated = Deconv3dProblem.pytorch(new int[] {1, 2, 4, 1, 1}, new int[] {2, 3, 3, 1, 1})
+                    .dilation((1 << 29) - 7, 1, 1).padding((1 << 29) - 7, 0, 0).build();
+            CrossCheck.check(simd, Case.of(dilated, 9, true, true));
+        });
+    }
+
+    @Test
+    void aProblemTooBigForItsPaddedCopyIsDeclinedAndFallsThrough() {
+        // Width 1 is padded to a whole tile of 8: 2^24 * 8 * 16 floats do not fit a Java array.
+        Deconv3dProblem p = Deconv3dProblem.tensorflow(new int[] {1, 1, 1 << 24, 1, 16}, new int[] {1, 1, 1, 1, 16})
+                .build();
+        assertFalse(simd.supports(p).available());
+        assertTrue(simd.supports(p).reason().contains("zero-padded input copy needs"), simd.supports(p).reason());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> simd.plan(p, new float[p.filterLength()], null));
+        assertTrue(e.getMessage().contains("declines this problem"), e.getMessage());
+        assertEquals("reference", org.deconv3d.Backends.select(List.of(new SimdProvider(),
+                new org.deconv3d.reference.ReferenceProvider()), null, p).name());
+    }
+
+    /**
+     * close() racing run() on a multi-threaded plan: each run completes (whole and right) or throws
+     * IllegalStateException having written nothing, and no thread writes into a caller's array after its run ended.
+     */
+    @Test
+    void closeRacingRunsIsSafe() throws Exception {
+        Deconv3dProblem p = Deconv3dProblem.tensorflow(new int[] {1, 8, 8, 8, 32}, new int[] {3, 3, 3, 32, 32})
+                .strides(2).build();
+        Case c = Case.of(p, 4, true, true);
+        float[] expected = CrossCheck.reference(c);
+        ExecutorService callers = Executors.newFixedThreadPool(3);
+        int completed = 0;
+        int refused = 0;
+        try {
+            for (int round = 0; round < 30; round++) {
+                SimdPlan plan = simd.plan(p, c.filter(), c.bias(), 2, 0);
+                List<Future<float[]>> runs = new ArrayList<>();
+                for (int t = 0; t < 3; t++) {
+                    runs.add(callers.submit(() -> {
+                        float[] y = new float[expected.length];
+                        Arrays.fill(y, Float.NaN);
+                        try {
+                            plan.run(c.input(), y);
+                        } catch (IllegalStateException closed) {
+                            assertTrue(closed.getMessage().contains("closed"), closed.getMessage());
+                            for (float v : y) {
+                                assertTrue(Float.isNaN(v), "a refused run wrote into its output");
+                            }
+                            return null;
+                        }
+                        return y;
+                    }));
+                }
+                Thread.sleep(round % 3);
+                plan.close();
+                for (Future<float[]> f : runs) {
+                    float[] y = f.get();
+                    if (y == null) {
+                        refused++;
+                        continue;
+                    }
+                    completed++;
+                    float[] snapshot = y.clone();
+                    assertArrayEquals(expected, y, "a completed run must be whole and right");
+                    Thread.sleep(1);
+                    assertArrayEquals(snapshot, y, "something wrote into the output after run returned");
+                }
+            }
+        } finally {
+            callers.shutdownNow();
+        }
+        System.out.println("SimdPlanTest.closeRacingRuns: " + completed + " runs completed, " + refused + " refused");
+    }
+
+    /** Plans own no threads: 300 multi-threaded plans never closed leave only the shared helpers alive. */
+    @Test
+    void unclosedPlansLeakNoThreads() {
+        Deconv3dProblem p = Deconv3dProblem.tensorflow(new int[] {1, 4, 4, 4, 8}, new int[] {2, 2, 2, 8, 8})
+                .strides(2).build();
+        Case c = Case.of(p, 2, false, true);
+        for (int i = 0; i < 300; i++) {
+            SimdPlan plan = simd.plan(p, c.filter(), null, 2, 0);
+            plan.run(c.input(), new float[p.outputLength()]);
+        }
+        long helpers = Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().startsWith("deconv3d-simd-")).count();
+        assertTrue(helpers <= 8, helpers + " simd helper threads alive after 300 unclosed plans");
+    }
+
+    @Test
+    void workspacesAreReportedAndBounded() throws Exception {
+        Deconv3dProblem p = Deconv3dProblem.tensorflow(new int[] {1, 8, 6, 6, 6}, new int[] {3, 3, 3, 8, 8})
+                .strides(2).dataFormat(org.deconv3d.Layout.NCDHW).build();
+        Case c = Case.of(p, 6, false, true);
+        try (SimdPlan plan = simd.plan(p, c.filter(), null, 1, SimdPlan.SMALL_FLOPS)) {
+            assertTrue(plan.workspaceBytes() >= 4L * p.inputLength(), "an NCDHW input is copied: "
+                    + plan.workspaceBytes());
+            ExecutorService callers = Executors.newFixedThreadPool(8);
+            try {
+                List<Future<?>> runs = new ArrayList<>();
+                for (int t = 0; t < 32; t++) {
+                    runs.add(callers.submit(() -> run(plan, c)));
+                }
+                for (Future<?> f : runs) {
+                    f.get();
+                }
+            } finally {
+                callers.shutdownNow();
+            }
+            assertTrue(plan.idleWorkspaces() <= SimdPlan.IDLE_WORKSPACES, plan.idleWorkspaces() + " idle workspaces");
         }
     }
 
@@ -115,12 +287,15 @@ class SimdPlanTest {
         Case c = RandomProblems.draw(3);
         Deconv3dPlan plan = simd.plan(c.problem(), c.filter(), c.bias());
         assertEquals("simd", plan.backend());
-        plan.close();
-        plan.close();
         float[] y = new float[c.problem().outputLength()];
+        plan.run(c.input(), y);
+        assertFalse(allEqual(y, SENTINEL), "an open plan writes the output");
+        plan.close();
+        plan.close();
+        Arrays.fill(y, SENTINEL);
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> plan.run(c.input(), y));
         assertTrue(e.getMessage().contains("closed"), e.getMessage());
-        assertArrayEquals(new float[y.length], y);
+        assertTrue(allEqual(y, SENTINEL), "a closed plan wrote the output");
     }
 
     @Test
@@ -128,10 +303,12 @@ class SimdPlanTest {
         Case c = RandomProblems.draw(4);
         try (Deconv3dPlan plan = simd.plan(c.problem(), c.filter(), c.bias())) {
             float[] y = new float[c.problem().outputLength()];
-            Arrays.fill(y, 7f);
+            Arrays.fill(y, SENTINEL);
             assertThrows(IllegalArgumentException.class, () -> plan.run(new float[c.input().length + 1], y));
             assertThrows(IllegalArgumentException.class, () -> plan.run(null, y));
-            assertArrayEquals(filled(y.length, 7f), y);
+            assertTrue(allEqual(y, SENTINEL));
+            plan.run(c.input(), y);
+            assertFalse(allEqual(y, SENTINEL), "the same output array is written by a valid run");
         }
         assertThrows(IllegalArgumentException.class, () -> simd.plan(c.problem(), c.filter(), c.bias(), 0));
         assertThrows(IllegalArgumentException.class, () -> simd.plan(c.problem(), new float[3], null));
@@ -141,20 +318,21 @@ class SimdPlanTest {
     void everyActivationWithBias() {
         Deconv3dProblem.PyTorchBuilder b = Deconv3dProblem.pytorch(new int[] {2, 6, 3, 4, 5}, new int[] {6, 9, 3, 2, 3})
                 .stride(2, 1, 3).padding(1, 0, 1).outputPadding(1, 0, 2).dilation(1, 2, 1).groups(3);
+        int seed = 0;
         for (Activation a : new Activation[] {Activation.NONE, Activation.RELU, Activation.leakyRelu(0.3f),
                 Activation.SIGMOID, Activation.TANH}) {
             Deconv3dProblem p = b.activation(a).build();
-            java.util.Random r = new java.util.Random(a.hashCode());
-            Case c = new Case(a.hashCode(), p, RandomProblems.values(r, p.inputLength()),
-                    RandomProblems.values(r, p.filterLength()), RandomProblems.values(r, p.outChannels()));
-            CrossCheck.check(simd, c);
+            CrossCheck.check(simd, Case.of(p, ++seed, true, false));
+            CrossCheck.check(simd, Case.of(p, ++seed, true, true));
         }
     }
 
-    private static float[] filled(int n, float v) {
-        float[] a = new float[n];
-        Arrays.fill(a, v);
-        return a;
+    private static boolean allEqual(float[] a, float v) {
+        for (float x : a) {
+            if (Float.compare(x, v) != 0) {
+                return false;
+            }
+        }
+        return true;
     }
-
 }
