@@ -3,9 +3,12 @@ package org.deconv3d.cli;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -31,63 +34,102 @@ final class Npy {
     private Npy() {
     }
 
+    /** Bytes moved per read or write call: large files stream through this, never through a second full copy. */
+    private static final int CHUNK = 1 << 20;
+
     static Array read(Path path) throws IOException {
-        byte[] bytes = Files.readAllBytes(path);
         String name = path.toString();
-        if (bytes.length < 10 || !Arrays.equals(Arrays.copyOf(bytes, 6), MAGIC)) {
-            throw new IllegalArgumentException(name + " is not a .npy file (no \\x93NUMPY magic): " + CONVERT);
+        if (Files.isDirectory(path)) {
+            throw new IllegalArgumentException(name + " is a directory, not a .npy file: pass the path of a .npy file");
         }
-        int major = bytes[6];
-        ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-        int headerLength;
-        int headerStart;
-        if (major == 1) {
-            headerLength = Short.toUnsignedInt(b.getShort(8));
-            headerStart = 10;
-        } else if (major == 2 || major == 3) {
-            if (bytes.length < 12) {
+        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+            long size = ch.size();
+            ByteBuffer start = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN);
+            readFully(ch, start, 0);
+            byte[] magic = new byte[6];
+            start.get(0, magic);
+            if (start.position() < 10 || !Arrays.equals(magic, MAGIC)) {
+                throw new IllegalArgumentException(name + " is not a .npy file (no \\x93NUMPY magic): " + CONVERT);
+            }
+            int major = start.get(6);
+            long headerLength;
+            int headerStart;
+            if (major == 1) {
+                headerLength = Short.toUnsignedInt(start.getShort(8));
+                headerStart = 10;
+            } else if (major == 2 || major == 3) {
+                if (start.position() < 12) {
+                    throw new IllegalArgumentException(name + " is truncated inside its header: " + CONVERT);
+                }
+                headerLength = Integer.toUnsignedLong(start.getInt(8));
+                headerStart = 12;
+            } else {
+                throw new IllegalArgumentException(name + " has .npy format version " + major
+                        + ", expected 1, 2 or 3: " + CONVERT);
+            }
+            if (headerLength > 1 << 20 || headerStart + headerLength > size) {
                 throw new IllegalArgumentException(name + " is truncated inside its header: " + CONVERT);
             }
-            headerLength = b.getInt(8);
-            headerStart = 12;
-        } else {
-            throw new IllegalArgumentException(name + " has .npy format version " + major + ", expected 1, 2 or 3: "
-                    + CONVERT);
-        }
-        if (headerLength < 0 || headerStart + headerLength > bytes.length) {
-            throw new IllegalArgumentException(name + " is truncated inside its header: " + CONVERT);
-        }
-        String header = new String(bytes, headerStart, headerLength, StandardCharsets.ISO_8859_1);
-        String descr = find(DESCR, header, name, "descr");
-        if (!descr.equals("<f4") && !descr.equals("=f4")) {
-            throw new IllegalArgumentException(name + " holds dtype '" + descr + "', expected little-endian float32"
-                    + " ('<f4'): " + CONVERT);
-        }
-        if (find(ORDER, header, name, "fortran_order").equals("True")) {
-            throw new IllegalArgumentException(name + " is in Fortran order, expected C order: " + CONVERT);
-        }
-        int[] shape = parseShape(find(SHAPE, header, name, "shape"), name);
-        long count = 1;
-        for (int d : shape) {
-            count *= d;
-            if (count > Integer.MAX_VALUE) {
-                throw new IllegalArgumentException(name + " has shape " + Arrays.toString(shape)
-                        + ", more elements than a Java array holds");
+            ByteBuffer hb = ByteBuffer.allocate((int) headerLength);
+            readFully(ch, hb, headerStart);
+            String header = new String(hb.array(), 0, hb.position(), StandardCharsets.ISO_8859_1);
+            String descr = find(DESCR, header, name, "descr");
+            if (!descr.equals("<f4") && !descr.equals("=f4")) {
+                throw new IllegalArgumentException(name + " holds dtype '" + descr + "', expected little-endian"
+                        + " float32 ('<f4'): " + CONVERT);
             }
+            if (find(ORDER, header, name, "fortran_order").equals("True")) {
+                throw new IllegalArgumentException(name + " is in Fortran order, expected C order: " + CONVERT);
+            }
+            int[] shape = parseShape(find(SHAPE, header, name, "shape"), name);
+            long count = 1;
+            for (int d : shape) {
+                count *= d;
+                if (count > Integer.MAX_VALUE) {
+                    throw new IllegalArgumentException(name + " has shape " + Arrays.toString(shape) + ", more than "
+                            + Integer.MAX_VALUE + " elements, more than a Java array holds: split it into smaller"
+                            + " volumes (e.g. along the batch)");
+                }
+            }
+            long dataStart = headerStart + headerLength;
+            long expectedBytes = count * 4;
+            if (size - dataStart != expectedBytes) {
+                throw new IllegalArgumentException(name + " should hold " + expectedBytes + " bytes of data for shape "
+                        + Arrays.toString(shape) + " but holds " + (size - dataStart) + ": the file is truncated or"
+                        + " has trailing bytes; save it again with numpy");
+            }
+            float[] data = Memory.allocateFloats(count, "the data of " + name);
+            ByteBuffer chunk = ByteBuffer.allocate(CHUNK).order(ByteOrder.LITTLE_ENDIAN);
+            long at = dataStart;
+            for (int done = 0; done < count; ) {
+                int n = (int) Math.min(CHUNK / 4, count - done);
+                chunk.clear().limit(n * 4);
+                readFully(ch, chunk, at);
+                chunk.flip();
+                chunk.asFloatBuffer().get(data, done, n);
+                done += n;
+                at += 4L * n;
+            }
+            return new Array(shape, data);
         }
-        int dataStart = headerStart + headerLength;
-        long expectedBytes = count * 4;
-        if (bytes.length - dataStart != expectedBytes) {
-            throw new IllegalArgumentException(name + " should hold " + expectedBytes + " bytes of data for shape "
-                    + Arrays.toString(shape) + " but holds " + (bytes.length - dataStart) + ": the file is truncated"
-                    + " or has trailing bytes");
-        }
-        float[] data = new float[(int) count];
-        b.position(dataStart);
-        b.asFloatBuffer().get(data);
-        return new Array(shape, data);
     }
 
+    private static void readFully(FileChannel ch, ByteBuffer into, long position) throws IOException {
+        long at = position;
+        while (into.hasRemaining()) {
+            int n = ch.read(into, at);
+            if (n < 0) {
+                return;
+            }
+            at += n;
+        }
+    }
+
+    /**
+     * Writes atomically: into a temporary file beside {@code path}, flushed to disk, then moved over {@code path}.
+     * If anything fails (disk full, killed), the file at {@code path} is either the old one or the new one, never
+     * a mix, and the temporary file is removed.
+     */
     static void write(Path path, int[] shape, float[] data) throws IOException {
         StringBuilder dims = new StringBuilder();
         for (int d : shape) {
@@ -100,11 +142,55 @@ final class Npy {
             header.append(' ');
         }
         header.append('\n');
-        ByteBuffer b = ByteBuffer.allocate(10 + header.length() + data.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-        b.put(MAGIC).put((byte) 1).put((byte) 0).putShort((short) header.length());
-        b.put(header.toString().getBytes(StandardCharsets.ISO_8859_1));
-        b.asFloatBuffer().put(data);
-        Files.write(path, b.array());
+        Path target = path.toAbsolutePath();
+        Path dir = target.getParent();
+        Path tmp;
+        try {
+            tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".partial");
+        } catch (IOException e) {
+            throw new IOException("cannot write " + path + ": " + reason(e) + " (check that the directory "
+                    + dir + " exists and is writable)", e);
+        }
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            ByteBuffer b = ByteBuffer.allocate(CHUNK).order(ByteOrder.LITTLE_ENDIAN);
+            b.put(MAGIC).put((byte) 1).put((byte) 0).putShort((short) header.length());
+            b.put(header.toString().getBytes(StandardCharsets.ISO_8859_1));
+            for (int done = 0; done < data.length; ) {
+                int n = Math.min(b.remaining() / 4, data.length - done);
+                b.asFloatBuffer().put(data, done, n);
+                b.position(b.position() + 4 * n);
+                done += n;
+                b.flip();
+                while (b.hasRemaining()) {
+                    ch.write(b);
+                }
+                b.clear();
+            }
+            b.flip();
+            while (b.hasRemaining()) {
+                ch.write(b);
+            }
+            ch.force(true);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(tmp);
+            throw new IOException("cannot write " + path + ": " + reason(e) + "; "
+                    + (Files.exists(path) ? "the existing " + path + " is unchanged" : "nothing was written"), e);
+        }
+        try {
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            Files.deleteIfExists(tmp);
+            throw new IOException("cannot write " + path + ": " + reason(e), e);
+        }
+    }
+
+    /** An I/O failure in words: the system's reason without the exception's class name. */
+    static String reason(Exception e) {
+        if (e instanceof java.nio.file.FileSystemException) {
+            String r = ((java.nio.file.FileSystemException) e).getReason();
+            return r != null ? r : e.getClass().getSimpleName();
+        }
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }
 
     private static String find(Pattern p, String header, String name, String key) {
@@ -123,7 +209,12 @@ final class Npy {
                 try {
                     dims.add(Integer.parseInt(t.endsWith("L") ? t.substring(0, t.length() - 1) : t));
                 } catch (NumberFormatException e) {
-                    throw new IllegalArgumentException(name + " has an unreadable shape (" + text + ")");
+                    throw new IllegalArgumentException(name + " has an unreadable shape (" + text + "): the header is"
+                            + " damaged or the array is too large; " + CONVERT);
+                }
+                if (dims.get(dims.size() - 1) < 0) {
+                    throw new IllegalArgumentException(name + " has a negative dimension in its shape (" + text
+                            + "): the header is damaged; " + CONVERT);
                 }
             }
         }

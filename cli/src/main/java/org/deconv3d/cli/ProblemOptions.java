@@ -15,25 +15,25 @@ final class ProblemOptions {
                     + " (NCDHW, weight [Cin,Cout/groups,kd,kh,kw], numeric padding)")
     String convention;
 
-    @Option(names = "--strides", split = ",", defaultValue = "1", paramLabel = "S[,S,S]",
+    @Option(names = "--strides", defaultValue = "1", paramLabel = "S|S,S,S",
             description = "one stride for all axes or three (d,h,w); default 1")
-    int[] strides;
+    IntList strides;
 
-    @Option(names = "--dilations", split = ",", defaultValue = "1", paramLabel = "D[,D,D]",
+    @Option(names = "--dilations", defaultValue = "1", paramLabel = "D|D,D,D",
             description = "one dilation for all axes or three (d,h,w); default 1")
-    int[] dilations;
+    IntList dilations;
 
     @Option(names = "--padding", paramLabel = "P",
             description = "tensorflow: SAME (default) or VALID; torch: one number or three (d,h,w), default 0")
     String padding;
 
-    @Option(names = "--output-shape", split = ",", paramLabel = "N,D,H,W,C",
+    @Option(names = "--output-shape", paramLabel = "N,D,H,W,C",
             description = "tensorflow only: the output_shape to check/use; default: Keras' size")
-    int[] outputShape;
+    IntList outputShape;
 
-    @Option(names = "--output-padding", split = ",", defaultValue = "0", paramLabel = "P[,P,P]",
+    @Option(names = "--output-padding", defaultValue = "0", paramLabel = "P|P,P,P",
             description = "torch only: output_padding, smaller than max(stride, dilation); default 0")
-    int[] outputPadding;
+    IntList outputPadding;
 
     @Option(names = "--groups", defaultValue = "1", description = "channel groups; default 1")
     int groups;
@@ -83,16 +83,17 @@ final class ProblemOptions {
                 throw new IllegalArgumentException("--output-shape is a tensorflow argument: with --convention torch"
                         + " the output size follows from --padding and --output-padding");
             }
-            return Deconv3dProblem.pytorch(input, filter).stride(strides).padding(torchPadding())
-                    .outputPadding(outputPadding).dilation(dilations).groups(groups)
+            return Deconv3dProblem.pytorch(input, filter).stride(IntList.of(strides)).padding(torchPadding())
+                    .outputPadding(IntList.of(outputPadding)).dilation(IntList.of(dilations)).groups(groups)
                     .activation(Activation.parse(activation)).build();
         }
-        if (outputPadding.length != 1 || outputPadding[0] != 0) {
+        int[] op = IntList.of(outputPadding);
+        if (op.length != 1 || op[0] != 0) {
             throw new IllegalArgumentException("--output-padding is a torch argument: with tensorflow, choose the"
                     + " output size with --output-shape");
         }
-        return Deconv3dProblem.tensorflow(input, filter).strides(strides).dilations(dilations).padding(tfPadding())
-                .outputShape(outputShape).groups(groups).dataFormat(dataFormat)
+        return Deconv3dProblem.tensorflow(input, filter).strides(IntList.of(strides))
+                .dilations(IntList.of(dilations)).padding(tfPadding()).outputShape(IntList.of(outputShape)).groups(groups).dataFormat(dataFormat)
                 .activation(Activation.parse(activation)).build();
     }
 }

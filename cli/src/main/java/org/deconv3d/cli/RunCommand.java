@@ -2,6 +2,7 @@ package org.deconv3d.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.concurrent.Callable;
@@ -48,6 +49,7 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter log = spec.commandLine().getOut();
+        refuseOverwritingAnInput();
         Npy.Array x = Npy.read(input);
         Npy.Array w = Npy.read(filter);
         Deconv3dProblem p = options.build(x.shape(), w.shape());
@@ -56,28 +58,40 @@ final class RunCommand implements Callable<Integer> {
             Npy.Array ba = Npy.read(bias);
             if (ba.shape().length != 1 || ba.shape()[0] != p.outChannels()) {
                 throw new IllegalArgumentException(bias + " has shape " + Arrays.toString(ba.shape())
-                        + " but the bias must have shape [" + p.outChannels() + "] (one value per output channel)");
+                        + " but the bias must have shape [" + p.outChannels() + "] (one value per output channel):"
+                        + " pass a bias of " + p.outChannels() + " values, or none");
             }
             b = ba.data();
         }
-        Deconv3d engine = backend == null ? Backends.select() : Backends.named(backend);
-        float[] y = new float[p.outputLength()];
-        long t0 = System.nanoTime();
-        long t1;
-        long t2;
+        Deconv3d engine = backend == null ? Backends.select(p) : Backends.named(backend);
+        float[] y = Memory.allocateFloats(p.outputLength(), "the output " + Arrays.toString(p.outputShape()));
         try (Deconv3dPlan plan = threads == null ? engine.plan(p, w.data(), b) : engine.plan(p, w.data(), b, threads)) {
-            t1 = System.nanoTime();
+            long t0 = System.nanoTime();
             plan.run(x.data(), y);
-            t2 = System.nanoTime();
+            double firstMs = (System.nanoTime() - t0) / 1e6;
+            Npy.write(out, p.outputShape(), y);
+            log.println("backend: " + engine.name());
+            log.println("problem: " + p.describe());
+            log.println("input " + Arrays.toString(p.inputShape()) + " -> output " + Arrays.toString(p.outputShape())
+                    + " written to " + out);
+            log.printf("time: %.2f ms (one run, including JIT compilation; ./deconv3d bench measures steady"
+                    + " state)%n", firstMs);
         }
-        Npy.write(out, p.outputShape(), y);
-        double runMs = (t2 - t1) / 1e6;
-        log.println("backend: " + engine.name());
-        log.println("problem: " + p.describe());
-        log.println("input " + Arrays.toString(p.inputShape()) + " -> output " + Arrays.toString(p.outputShape())
-                + " written to " + out);
-        log.printf("time: plan %.2f ms, run %.2f ms (%.2f GFLOP/s, first run, includes JIT warm-up)%n",
-                (t1 - t0) / 1e6, runMs, p.flops() / (runMs * 1e6));
         return 0;
+    }
+
+    /** Writing the output over an input file would destroy it before (or while) it is read: refuse. */
+    private void refuseOverwritingAnInput() throws IOException {
+        Path[] inputs = bias == null ? new Path[] {input, filter} : new Path[] {input, filter, bias};
+        String[] names = {"--input", "--filter", "--bias"};
+        for (int i = 0; i < inputs.length; i++) {
+            boolean same = Files.exists(out) && Files.exists(inputs[i]) ? Files.isSameFile(out, inputs[i])
+                    : out.toAbsolutePath().normalize().equals(inputs[i].toAbsolutePath().normalize());
+            if (same) {
+                throw new IllegalArgumentException("--out " + out + " is the same file as " + names[i] + " "
+                        + inputs[i] + ": writing it would destroy the " + names[i].substring(2)
+                        + "; give --out another path");
+            }
+        }
     }
 }

@@ -23,13 +23,13 @@ final class ShapeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--input", required = true, split = ",", paramLabel = "N,D,H,W,C",
+    @Option(names = "--input", required = true, paramLabel = "N,D,H,W,C",
             description = "input shape (tensorflow NDHWC; torch N,C,D,H,W)")
-    int[] input;
+    IntList inputShape;
 
-    @Option(names = "--filter", required = true, split = ",", paramLabel = "kd,kh,kw,Cout,Cin",
+    @Option(names = "--filter", required = true, paramLabel = "kd,kh,kw,Cout,Cin",
             description = "filter shape (tensorflow [kd,kh,kw,Cout/groups,Cin]; torch [Cin,Cout/groups,kd,kh,kw])")
-    int[] filter;
+    IntList filterShape;
 
     @Mixin
     ProblemOptions options;
@@ -37,6 +37,8 @@ final class ShapeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
+        int[] input = IntList.of(inputShape);
+        int[] filter = IntList.of(filterShape);
         if (options.torch()) {
             Deconv3dProblem p = options.build(input, filter);
             out.println("convention: torch (ConvTranspose3d), input " + Arrays.toString(p.inputShape())
@@ -51,10 +53,11 @@ final class ShapeCommand implements Callable<Integer> {
             return 0;
         }
         Padding padding = options.tfPadding();
-        int[] requested = options.outputShape;
+        IntList requestedList = options.outputShape;
+        int[] requested = IntList.of(requestedList);
         options.outputShape = null;
         Deconv3dProblem defaults = options.build(input, filter);
-        options.outputShape = requested;
+        options.outputShape = requestedList;
         int[] x = defaults.inputSize(), k = defaults.kernel(), s = defaults.stride(), d = defaults.dilation();
         out.println("convention: tensorflow (conv3d_transpose), input " + Arrays.toString(defaults.inputShape())
                 + " " + defaults.layout() + ", filter " + Arrays.toString(defaults.filterShape())
