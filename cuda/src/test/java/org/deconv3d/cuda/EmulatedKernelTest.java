@@ -23,8 +23,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The CUDA kernel source, compiled as C++ with {@code cuda_shim.h} (real threads per block, a real barrier at
- * {@code __syncthreads}) and run on the CPU with exactly the buffers and launches {@link CudaPlan} would use,
+ * The CUDA kernel source, compiled as C++ with {@code cuda_shim.h} (a block's threads as fibers, each running
+ * to its next {@code __syncthreads} before the next starts; a barrier some thread skips fails the run) and run on the CPU with exactly the buffers and launches {@link CudaPlan} would use,
  * against the reference on random problems. Skipped, visibly, where {@code g++} is not installed.
  */
 class EmulatedKernelTest {
