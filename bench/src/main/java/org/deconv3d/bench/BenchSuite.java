@@ -90,7 +90,8 @@ public final class BenchSuite {
             }
         }
         if (out == null) {
-            out = Paths.get("bench-results", LocalDate.now().toString() + (quick ? "-quick" : ""));
+            // Under target/, so a quick look never leaves untracked files in the checkout.
+            out = Paths.get("target", "bench-results", LocalDate.now().toString() + (quick ? "-quick" : ""));
         }
         Files.createDirectories(out);
 

@@ -31,7 +31,7 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         out.println("tf.nn.conv3d_transpose(input [10,1,1,1,10], filter [5,5,5,20,10], strides 4,");
-        out.println("                       output_shape [10,4,4,4,20], padding ...)");
+        out.println("                       output_shape [10,4,4,4,20], padding VALID or SAME)");
         out.println();
         out.println("VALID:");
         try {
@@ -58,11 +58,10 @@ final class DemoCommand implements Callable<Integer> {
             }
             Deconv3d backend = provider.create();
             float[] y = new float[p.outputLength()];
-            long t0 = System.nanoTime();
+            double millis;
             try (Deconv3dPlan plan = backend.plan(p, w, null)) {
-                plan.run(x, y);
+                millis = steadyStateMillis(plan, x, y);
             }
-            long t1 = System.nanoTime();
             float min = Float.POSITIVE_INFINITY;
             float max = Float.NEGATIVE_INFINITY;
             for (float v : y) {
@@ -71,8 +70,8 @@ final class DemoCommand implements Callable<Integer> {
             }
             boolean right = Math.abs(min - 0.1f) < 1e-6f && Math.abs(max - 0.1f) < 1e-6f;
             ok &= right;
-            out.printf("  %-10s output %s, values %.7f..%.7f %s, %.1f ms%n", provider.name(),
-                    Arrays.toString(p.outputShape()), min, max, right ? "ok" : "WRONG", (t1 - t0) / 1e6);
+            out.printf("  %-10s output %s, values %.7f..%.7f %s, %.3f ms per run%n", provider.name(),
+                    Arrays.toString(p.outputShape()), min, max, right ? "ok" : "WRONG", millis);
             if (!provider.name().equals("reference")) {
                 double diff = 0;
                 for (int i = 0; i < y.length; i++) {
@@ -82,9 +81,30 @@ final class DemoCommand implements Callable<Integer> {
                 ok &= diff < 1e-6;
             }
         }
+        out.println("  (times: median of " + TIMED_RUNS + " runs after " + WARM_UP_MILLIS + " ms of warm-up, so the"
+                + " JIT compiler has done its work; ./deconv3d bench measures properly, with JMH)");
         out.println();
         out.println("Valid output sizes for any case: ./deconv3d shape --input ... --filter ... --strides ...");
         return ok ? 0 : 1;
+    }
+
+    static final int TIMED_RUNS = 21;
+    static final long WARM_UP_MILLIS = 300;
+
+    /** Runs until {@link #WARM_UP_MILLIS} have passed, then returns the median of {@link #TIMED_RUNS} timed runs. */
+    private static double steadyStateMillis(Deconv3dPlan plan, float[] x, float[] y) {
+        long end = System.nanoTime() + WARM_UP_MILLIS * 1_000_000;
+        do {
+            plan.run(x, y);
+        } while (System.nanoTime() < end);
+        double[] times = new double[TIMED_RUNS];
+        for (int i = 0; i < TIMED_RUNS; i++) {
+            long t0 = System.nanoTime();
+            plan.run(x, y);
+            times[i] = (System.nanoTime() - t0) / 1e6;
+        }
+        Arrays.sort(times);
+        return times[TIMED_RUNS / 2];
     }
 
     private static float[] filled(int n, float v) {

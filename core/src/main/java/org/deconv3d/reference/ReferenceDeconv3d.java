@@ -8,6 +8,10 @@ import org.deconv3d.Deconv3dProblem;
 /** The reference backend: plans that run {@link ReferenceKernel}. Takes every valid problem. */
 public final class ReferenceDeconv3d implements Deconv3d {
 
+    /** For {@link java.util.ServiceLoader} and direct use; cheap, touches nothing. */
+    public ReferenceDeconv3d() {
+    }
+
     @Override
     public String name() {
         return ReferenceProvider.NAME;

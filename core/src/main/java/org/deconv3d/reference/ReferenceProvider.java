@@ -7,6 +7,10 @@ import org.deconv3d.Deconv3dProvider;
 /** The {@code reference} backend: the specification, always available, slow. */
 public final class ReferenceProvider implements Deconv3dProvider {
 
+    /** For {@link java.util.ServiceLoader} and direct use; cheap, touches nothing. */
+    public ReferenceProvider() {
+    }
+
     /** The backend's name. */
     public static final String NAME = "reference";
 

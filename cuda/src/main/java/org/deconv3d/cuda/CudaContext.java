@@ -4,6 +4,7 @@ import static org.deconv3d.cuda.CudaDriver.check;
 
 import jcuda.driver.CUcontext;
 import jcuda.driver.CUdevice;
+import jcuda.driver.CUdevice_attribute;
 import jcuda.driver.CUfunction;
 import jcuda.driver.CUmodule;
 import jcuda.driver.JCudaDriver;
@@ -42,7 +43,10 @@ final class CudaContext {
         check(JCudaDriver.cuDeviceGetName(name, name.length, device), "cuDeviceGetName");
         int[] major = new int[1];
         int[] minor = new int[1];
-        check(JCudaDriver.cuDeviceComputeCapability(major, minor, device), "cuDeviceComputeCapability");
+        check(JCudaDriver.cuDeviceGetAttribute(major, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR,
+                device), "cuDeviceGetAttribute(compute capability major)");
+        check(JCudaDriver.cuDeviceGetAttribute(minor, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR,
+                device), "cuDeviceGetAttribute(compute capability minor)");
         CUcontext context = new CUcontext();
         check(JCudaDriver.cuDevicePrimaryCtxRetain(context, device), "cuDevicePrimaryCtxRetain");
         check(JCudaDriver.cuCtxSetCurrent(context), "cuCtxSetCurrent");

@@ -11,10 +11,16 @@ import org.deconv3d.Deconv3dProvider;
  */
 public final class CudaProvider implements Deconv3dProvider {
 
+    /** For {@link java.util.ServiceLoader} and direct use; cheap, touches nothing. */
+    public CudaProvider() {
+    }
+
     /** The backend's name. */
     public static final String NAME = "cuda";
     /** The oldest NVIDIA driver that runs the shipped kernel image (built with CUDA 13.0). */
     static final String MIN_DRIVER = "580 (CUDA 13.0)";
+    static final String MIN_DRIVER_NUMBER = "580";
+    static final String CUDA_VERSION = "13.0";
 
     private static final System.Logger LOG = System.getLogger(CudaProvider.class.getName());
 
@@ -54,9 +60,10 @@ public final class CudaProvider implements Deconv3dProvider {
             LOG.log(System.Logger.Level.DEBUG, "deconv3d: cuda backend on " + context.description);
             return context;
         } catch (UnsatisfiedLinkError e) {
-            return Availability.no("the JCuda native library could not be loaded, usually because there is no NVIDIA"
-                    + " driver (libcuda.so.1): install the NVIDIA driver " + MIN_DRIVER + " or newer ["
-                    + firstLine(e) + "]");
+            LOG.log(System.Logger.Level.DEBUG, "deconv3d: cuda probe: " + firstLine(e));
+            return Availability.no("no NVIDIA driver found (libcuda.so.1 could not be loaded): install the NVIDIA"
+                    + " driver " + MIN_DRIVER_NUMBER + " or newer, the first that runs kernels built with CUDA "
+                    + CUDA_VERSION + " as this backend's are");
         } catch (NoClassDefFoundError e) {
             return Availability.no("JCuda is not on the class path: add org.jcuda:jcuda and org.jcuda:jcuda-natives"
                     + " 12.0.0 [" + firstLine(e) + "]");

@@ -29,6 +29,7 @@ class StaleImageTest {
         ProcessBuilder pb = new ProcessBuilder("bash", SCRIPT.toString()).redirectErrorStream(true);
         pb.environment().put("DECONV3D_CU", cu.toString());
         pb.environment().put("DECONV3D_OUT", out.toString());
+        pb.environment().put("DECONV3D_VERBOSE", "1");
         Process p = pb.start();
         String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         return new String[] {Integer.toString(p.waitFor()), log};
