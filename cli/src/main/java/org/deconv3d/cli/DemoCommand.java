@@ -89,7 +89,7 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     static final int TIMED_RUNS = 21;
-    static final long WARM_UP_MILLIS = 300;
+    static final long WARM_UP_MILLIS = 1000;
 
     /** Runs until {@link #WARM_UP_MILLIS} have passed, then returns the median of {@link #TIMED_RUNS} timed runs. */
     private static double steadyStateMillis(Deconv3dPlan plan, float[] x, float[] y) {

@@ -40,7 +40,7 @@ final class Epilogue {
      * {@code cw}, {@code stride} apart, at depth {@code od} and height {@code oh} of batch {@code n}.
      */
     void storeRow(float[] row, int rowBase, float[] y, int n, int od, int oh, int cw, int jwCount) {
-        int[] o = s.problem.outputSize();
+        int[] o = s.outputSize;
         int sw = s.axes[2].stride();
         int cout = s.cout;
         int coutPerGroup = s.coutPerGroup;
@@ -83,7 +83,7 @@ final class Epilogue {
      * (the whole row when its depth or height phase has no taps, else the width positions whose phase has none).
      */
     void fillBareRow(float[] y, int item) {
-        int[] o = s.problem.outputSize();
+        int[] o = s.outputSize;
         int oh = item % o[1];
         int od = (item / o[1]) % o[0];
         int n = item / (o[1] * o[0]);
@@ -100,7 +100,7 @@ final class Epilogue {
     }
 
     private void writeBare(float[] y, int n, int od, int oh, int ow) {
-        int[] o = s.problem.outputSize();
+        int[] o = s.outputSize;
         int cout = s.cout;
         if (s.problem.layout() == Layout.NDHWC) {
             System.arraycopy(bare, 0, y, (((n * o[0] + od) * o[1] + oh) * o[2] + ow) * cout, cout);

@@ -30,6 +30,9 @@ final class Schedule {
     static final int TILE = 8;
 
     final Deconv3dProblem problem;
+    /** The problem's spatial sizes, kept here because the problem's accessors return copies. */
+    final int[] inputSize;
+    final int[] outputSize;
     final AxisPhases[] axes = new AxisPhases[3];
     /** Per axis: zero positions before the input in the padded buffer, and the padded size. */
     final int[] padLo = new int[3];
@@ -65,6 +68,8 @@ final class Schedule {
 
     Schedule(Deconv3dProblem p, PackedWeights weights) {
         this.problem = p;
+        this.inputSize = p.inputSize();
+        this.outputSize = p.outputSize();
         for (Axis a : Axis.values()) {
             axes[a.ordinal()] = AxisPhases.of(p, a);
         }

@@ -21,7 +21,7 @@ final class TileLoop {
 
     /** Copies input row {@code item} = (n, id, ih) into the zero-padded, channels-last buffer. */
     void prepare(float[] x, float[] xp, int item) {
-        int[] size = s.problem.inputSize();
+        int[] size = s.inputSize;
         int ih = item % size[1];
         int id = (item / size[1]) % size[0];
         int n = item / (size[1] * size[0]);
