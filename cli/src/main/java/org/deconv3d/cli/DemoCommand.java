@@ -39,7 +39,7 @@ final class DemoCommand implements Callable<Integer> {
             out.println("  accepted?! (this is a bug: please report it)");
             return 1;
         } catch (IllegalArgumentException e) {
-            out.println("  rejected: " + e.getMessage());
+            out.println("  rejected: " + e.getMessage().replace("\n", "\n            "));
         }
         out.println();
         Deconv3dProblem p = seed(Padding.SAME).build();
