@@ -12,4 +12,6 @@ cd "$root"
 java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 flags=(--add-modules jdk.incubator.vector)
 "$java" --enable-native-access=ALL-UNNAMED -version >/dev/null 2>&1 && flags+=(--enable-native-access=ALL-UNNAMED)
+# JDK 23+ warns when JMH (the benchmarks) uses sun.misc.Unsafe unless that use is allowed.
+"$java" --sun-misc-unsafe-memory-access=allow -version >/dev/null 2>&1 && flags+=(--sun-misc-unsafe-memory-access=allow)
 exec "$java" "${flags[@]}" -cp "bench/target/deconv3d-bench.jar:bench/target/lib/*" org.deconv3d.bench.BenchSuite "$@"

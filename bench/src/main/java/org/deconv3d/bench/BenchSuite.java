@@ -171,6 +171,10 @@ public final class BenchSuite {
         if (Runtime.version().feature() >= 22) {
             a.add("--enable-native-access=ALL-UNNAMED");
         }
+        if (Runtime.version().feature() >= 23) {
+            // JMH 1.37 reads field offsets with sun.misc.Unsafe, which JDK 23+ warns about on every fork.
+            a.add("--sun-misc-unsafe-memory-access=allow");
+        }
         return a.toArray(new String[0]);
     }
 
