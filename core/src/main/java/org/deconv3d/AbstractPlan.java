@@ -1,10 +1,12 @@
 package org.deconv3d;
 
+import java.nio.FloatBuffer;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
- * The part every plan shares: the argument checks of {@link #run}, and a close that is safe to call at any time.
- * A backend implements {@link #compute} (arguments already checked) and, if it holds resources, {@link #release}.
+ * The part every plan shares: the argument checks of every {@code run}, buffers turned into arrays, and a close
+ * that is safe to call at any time. A backend implements {@link #compute} (arguments already checked) and, if it
+ * holds resources, {@link #release}.
  *
  * <p>Runs hold a read lock while they compute and {@link #close()} takes the write lock, so a close waits for the
  * runs in progress to finish, and every run that starts after it throws {@link IllegalStateException}: a run either
@@ -13,7 +15,7 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * <pre>{@code
  * final class MyPlan extends AbstractPlan {
  *     MyPlan(Deconv3dProblem p) { super(p, "mine"); }
- *     protected void compute(float[] input, float[] output) { ReferenceKernel.compute(problem(), input, w, null, output); }
+ *     protected void compute(float[] x, int xOff, float[] y, int yOff, int batch) { ... }
  * }
  * }</pre>
  */
@@ -43,15 +45,78 @@ public abstract class AbstractPlan implements Deconv3dPlan {
     @Override
     public final void run(float[] input, float[] output) {
         problem.requireRunArguments(input, output);
-        lock.readLock().lock();
+        enter();
         try {
-            if (closed) {
-                throw new IllegalStateException("this " + backend + " plan is closed: make a new plan with"
-                        + " Deconv3d.plan(...)");
-            }
-            compute(input, output);
+            compute(input, 0, output, 0, problem.batch());
         } finally {
             lock.readLock().unlock();
+        }
+    }
+
+    @Override
+    public final void run(float[] input, int inputOffset, float[] output, int outputOffset, int batch) {
+        problem.requireRunArguments(input, inputOffset, output, outputOffset, batch);
+        enter();
+        try {
+            compute(input, inputOffset, output, outputOffset, batch);
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    @Override
+    public final void run(FloatBuffer input, FloatBuffer output) {
+        int perIn = problem.inputLengthPerSample();
+        int perOut = problem.outputLengthPerSample();
+        if (input == null || output == null) {
+            throw new IllegalArgumentException((input == null ? "input" : "output") + " buffer is null: pass a"
+                    + " FloatBuffer (heap or direct) positioned at the first sample");
+        }
+        if (input.remaining() == 0 || input.remaining() % perIn != 0) {
+            throw new IllegalArgumentException("input buffer has " + input.remaining() + " floats remaining, not a"
+                    + " whole number of samples of " + perIn + " floats (" + Layout.class.getSimpleName() + " "
+                    + problem.layout() + "): set its position and limit around whole samples");
+        }
+        int batch = input.remaining() / perIn;
+        long needed = (long) batch * perOut;
+        if (output.isReadOnly()) {
+            throw new IllegalArgumentException("output buffer is read-only: pass a writable FloatBuffer");
+        }
+        if (output.remaining() < needed) {
+            throw new IllegalArgumentException("output buffer has " + output.remaining() + " floats remaining but "
+                    + batch + " samples need " + needed + ": pass a buffer with room for them");
+        }
+        if (input.hasArray() && output.hasArray()) {
+            run(input.array(), input.arrayOffset() + input.position(), output.array(),
+                    output.arrayOffset() + output.position(), batch);
+        } else {
+            enter();
+            try {
+                // Off-heap or read-only: one sample at a time through heap arrays, so staging stays small.
+                float[] x = new float[perIn];
+                float[] y = new float[perOut];
+                FloatBuffer in = input.duplicate();
+                FloatBuffer out = output.duplicate();
+                for (int n = 0; n < batch; n++) {
+                    in.get(x);
+                    compute(x, 0, y, 0, 1);
+                    out.put(y);
+                }
+            } finally {
+                lock.readLock().unlock();
+            }
+        }
+        input.position(input.position() + batch * perIn);
+        output.position(output.position() + (int) needed);
+    }
+
+    /** Takes the read lock for a run, or throws if the plan is closed. */
+    private void enter() {
+        lock.readLock().lock();
+        if (closed) {
+            lock.readLock().unlock();
+            throw new IllegalStateException("this " + backend + " plan is closed: make a new plan with"
+                    + " Deconv3d.plan(...)");
         }
     }
 
@@ -80,10 +145,11 @@ public abstract class AbstractPlan implements Deconv3dPlan {
     }
 
     /**
-     * Computes {@code output} from {@code input}: both checked against the problem, distinct arrays, the plan open.
-     * Must not return while any thread it started can still write into {@code output}.
+     * Computes {@code batch} samples from {@code input[inputOffset...]} into {@code output[outputOffset...]}:
+     * slices checked against the problem, not overlapping, the plan open. Must not return while any thread it
+     * started can still write into {@code output}.
      */
-    protected abstract void compute(float[] input, float[] output);
+    protected abstract void compute(float[] input, int inputOffset, float[] output, int outputOffset, int batch);
 
     /** Frees what the plan holds; called once, by the first {@link #close()}, with no run in progress. */
     protected void release() {

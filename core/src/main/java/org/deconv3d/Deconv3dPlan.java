@@ -1,5 +1,7 @@
 package org.deconv3d;
 
+import java.nio.FloatBuffer;
+
 /**
  * A problem bound to its filter and bias, ready to run on many inputs. Made by {@link Deconv3d#plan}.
  *
@@ -49,6 +51,40 @@ public interface Deconv3dPlan extends AutoCloseable {
      */
     default long workspaceBytes() {
         return 0;
+    }
+
+    /**
+     * Computes {@code batch} samples from slices of larger arrays, with no copy: the input from
+     * {@code input[inputOffset ...]}, the output into {@code output[outputOffset ...]}, each sample
+     * {@link Deconv3dProblem#inputLengthPerSample()} / {@link Deconv3dProblem#outputLengthPerSample()} floats in the
+     * problem's layout. The batch is any number of samples, not only the problem's: working memory grows on the
+     * first run of a larger batch and is reused after. The slices may share an array if they do not overlap.
+     *
+     * <pre>{@code
+     * float[] all = new float[100 * p.inputLengthPerSample()];   // a hundred volumes, one array
+     * plan.run(all, 40 * p.inputLengthPerSample(), y, 0, 8);      // volumes 40..47 into y
+     * }</pre>
+     *
+     * @throws IllegalArgumentException if {@code batch < 1}, a slice does not fit its array, or the slices overlap
+     * @throws IllegalStateException    if the plan is closed
+     */
+    void run(float[] input, int inputOffset, float[] output, int outputOffset, int batch);
+
+    /**
+     * Computes from and into NIO buffers, heap or direct (off-heap), e.g. tensors handed over by a native
+     * framework. The batch is {@code input.remaining() / inputLengthPerSample()} (which must divide exactly); the
+     * output needs room for that many samples. As a relative bulk {@code get}/{@code put}, it advances both
+     * positions by what it read and wrote. Heap buffers are used in place; direct ones are staged through heap
+     * arrays one sample at a time.
+     *
+     * @throws IllegalArgumentException if a buffer is null, the input is not whole samples, the output is too small
+     *                                  or read-only (nothing read, written or moved then)
+     */
+    void run(FloatBuffer input, FloatBuffer output);
+
+    /** Bytes of working memory one run of {@code batch} samples needs beyond its input and output. */
+    default long workspaceBytes(int batch) {
+        return batch == problem().batch() ? workspaceBytes() : workspaceBytes() / problem().batch() * batch;
     }
 
     /** Releases what the plan holds (device memory for a GPU backend). Idempotent. */

@@ -432,9 +432,35 @@ public final class Deconv3dProblem {
     /** PyTorch's output_padding (zeros for TensorFlow problems). */
     public int[] outputPadding() { return outputPadding.clone(); }
     public Activation activation() { return activation; }
+    /** Floats of the input for the problem's batch. */
     public int inputLength() { return inputLength; }
+    /** Floats of the output for the problem's batch. */
     public int outputLength() { return outputLength; }
+    /** Floats of the filter. */
     public int filterLength() { return filterLength; }
+    /** Floats of one sample's input: {@code Cin * D * H * W}. */
+    public int inputLengthPerSample() { return inputLength / batch; }
+    /** Floats of one sample's output: {@code Cout * OD * OH * OW}. */
+    public int outputLengthPerSample() { return outputLength / batch; }
+    /** Bytes of the input (float32) for the problem's batch. */
+    public long inputBytes() { return 4L * inputLength; }
+    /** Bytes of the output (float32) for the problem's batch. */
+    public long outputBytes() { return 4L * outputLength; }
+    /** Bytes of the filter (float32). */
+    public long filterBytes() { return 4L * filterLength; }
+
+    /**
+     * This problem with another batch size: everything else the same. Plans take any batch at run time
+     * ({@link Deconv3dPlan#run(float[], int, float[], int, int)}); this is for sizing arrays.
+     *
+     * @throws IllegalArgumentException if {@code batch < 1} or the tensors would not fit a Java array
+     */
+    public Deconv3dProblem withBatch(int batch) {
+        Args.positive("batch", batch);
+        return new Deconv3dProblem(convention, layout, filterLayout, batch, inChannels, outChannels, groups,
+                inputSize, outputSize, kernel, stride, dilation, padBefore, padAfter, tfPadding, outputPadding,
+                activation);
+    }
 
     /** Useful floating-point operations: {@code 2 * N * |X| * Cin * Cout/groups * kd*kh*kw}. */
     public long flops() {
@@ -516,6 +542,41 @@ public final class Deconv3dProblem {
             throw new IllegalArgumentException("output is the same array as input: a transposed convolution writes"
                     + " outputs while it still reads inputs, so it cannot work in place; pass a separate output"
                     + " array of " + outputLength + " floats");
+        }
+    }
+
+    /**
+     * The checks of a run on slices: {@code batch} samples of input from {@code input[inputOffset...]} and of
+     * output into {@code output[outputOffset...]}, both inside their arrays, and not overlapping when they are the
+     * same array.
+     */
+    public void requireRunArguments(float[] input, int inputOffset, float[] output, int outputOffset, int batch) {
+        if (batch < 1) {
+            throw new IllegalArgumentException("batch is " + batch + ": it must be at least 1; use the number of"
+                    + " samples in the slices");
+        }
+        long in = (long) batch * inputLengthPerSample();
+        long out = (long) batch * outputLengthPerSample();
+        requireSlice("input", input, inputOffset, in, batch, inputLengthPerSample());
+        requireSlice("output", output, outputOffset, out, batch, outputLengthPerSample());
+        if (input == output && inputOffset < outputOffset + out && outputOffset < inputOffset + in) {
+            throw new IllegalArgumentException("the output slice [" + outputOffset + ", " + (outputOffset + out)
+                    + ") overlaps the input slice [" + inputOffset + ", " + (inputOffset + in) + ") of the same"
+                    + " array: outputs are written while inputs are still read; use disjoint slices or another"
+                    + " array");
+        }
+    }
+
+    private static void requireSlice(String what, float[] a, int offset, long length, int batch, int perSample) {
+        if (a == null) {
+            throw new IllegalArgumentException(what + " array is null: pass a float[] holding " + batch
+                    + " samples of " + perSample + " floats");
+        }
+        if (offset < 0 || offset + length > a.length) {
+            throw new IllegalArgumentException(what + " slice [" + offset + ", " + (offset + length) + ") of "
+                    + batch + " samples x " + perSample + " floats does not fit the array of " + a.length
+                    + " floats: use an offset in 0.." + Math.max(0, a.length - length) + " or a smaller batch (at most "
+                    + (Math.max(0, a.length - Math.max(0, offset)) / perSample) + " from offset " + offset + ")");
         }
     }
 

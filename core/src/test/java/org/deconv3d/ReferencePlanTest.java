@@ -98,4 +98,12 @@ class ReferencePlanTest {
             pool.shutdownNow();
         }
     }
+
+    @Test
+    void anyBatchFromSlicesAndBuffers() {
+        long base = org.deconv3d.testing.TestSeeds.base("slices");
+        for (int i = 0; i < 30; i++) {
+            org.deconv3d.testing.SlicesCheck.check(new ReferenceDeconv3d(), org.deconv3d.testing.RandomProblems.draw(base + i), base + i);
+        }
+    }
 }

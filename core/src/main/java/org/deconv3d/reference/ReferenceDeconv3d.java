@@ -35,8 +35,8 @@ public final class ReferenceDeconv3d implements Deconv3d {
         }
 
         @Override
-        protected void compute(float[] input, float[] output) {
-            ReferenceKernel.compute(problem(), input, filter, bias, output);
+        protected void compute(float[] input, int inputOffset, float[] output, int outputOffset, int batch) {
+            ReferenceKernel.compute(problem(), input, inputOffset, filter, bias, output, outputOffset, batch);
         }
     }
 }

@@ -18,6 +18,15 @@ public final class ReferenceKernel {
 
     /** Writes every element of {@code y}; arguments must already be checked against {@code p}. */
     public static void compute(Deconv3dProblem p, float[] x, float[] w, float[] bias, float[] y) {
+        compute(p, x, 0, w, bias, y, 0, p.batch());
+    }
+
+    /**
+     * Computes {@code batch} samples from {@code x[xOffset...]} into {@code y[yOffset...]}; arguments must already be
+     * checked ({@link Deconv3dProblem#requireRunArguments(float[], int, float[], int, int)}).
+     */
+    public static void compute(Deconv3dProblem p, float[] x, int xOffset, float[] w, float[] bias, float[] y,
+            int yOffset, int batch) {
         int[] xs = p.inputSize();
         int[] os = p.outputSize();
         int[] k = p.kernel();
@@ -27,7 +36,7 @@ public final class ReferenceKernel {
         int cinPerGroup = p.inChannelsPerGroup();
         int coutPerGroup = p.outChannelsPerGroup();
 
-        for (int n = 0; n < p.batch(); n++) {
+        for (int n = 0; n < batch; n++) {
             for (int co = 0; co < p.outChannels(); co++) {
                 int group = co / coutPerGroup;
                 int coInGroup = co % coutPerGroup;
@@ -46,13 +55,13 @@ public final class ReferenceKernel {
                                         if (iw < 0) continue;
                                         for (int c = 0; c < cinPerGroup; c++) {
                                             int ci = group * cinPerGroup + c;
-                                            sum += (double) x[p.inputIndex(n, ci, id, ih, iw)]
+                                            sum += (double) x[xOffset + p.inputIndex(n, ci, id, ih, iw)]
                                                     * w[p.filterIndex(ci, coInGroup, td, th, tw)];
                                         }
                                     }
                                 }
                             }
-                            y[p.outputIndex(n, co, od, oh, ow)] = (float) p.activation().apply(sum);
+                            y[yOffset + p.outputIndex(n, co, od, oh, ow)] = (float) p.activation().apply(sum);
                         }
                     }
                 }

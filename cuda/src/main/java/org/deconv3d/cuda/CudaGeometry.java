@@ -108,23 +108,33 @@ final class CudaGeometry {
         return list;
     }
 
-    /** Writes {@code x} (in the problem's layout) into {@code out} as NDHWC, the kernel's layout. */
-    static void toChannelsLast(Deconv3dProblem p, float[] x, float[] out) {
+    /** Writes {@code samples} samples of {@code x[offset...]} (in the problem's layout) into {@code out} as NDHWC. */
+    static void toChannelsLast(Deconv3dProblem p, float[] x, int offset, int samples, float[] out) {
+        int per = p.inputLengthPerSample();
         if (p.layout() == Layout.NDHWC) {
-            System.arraycopy(x, 0, out, 0, x.length);
+            System.arraycopy(x, offset, out, 0, samples * per);
             return;
         }
-        int[] size = p.inputSize();
-        Layout.channelsFirstToLast(x, out, p.batch(), p.inChannels(), size[0] * size[1] * size[2]);
+        int c = p.inChannels();
+        int volume = per / c;
+        for (int n = 0; n < samples; n++)
+            for (int ch = 0; ch < c; ch++)
+                for (int v = 0; v < volume; v++)
+                    out[(n * volume + v) * c + ch] = x[offset + (n * c + ch) * volume + v];
     }
 
-    /** Writes NDHWC {@code y} into {@code out} in the problem's layout. */
-    static void fromChannelsLast(Deconv3dProblem p, float[] y, float[] out) {
+    /** Writes the first {@code samples} samples of NDHWC {@code y} into {@code out[offset...]} in the problem's layout. */
+    static void fromChannelsLast(Deconv3dProblem p, float[] y, int samples, float[] out, int offset) {
+        int per = p.outputLengthPerSample();
         if (p.layout() == Layout.NDHWC) {
-            System.arraycopy(y, 0, out, 0, y.length);
+            System.arraycopy(y, 0, out, offset, samples * per);
             return;
         }
-        int[] o = p.outputSize();
-        Layout.channelsLastToFirst(y, out, p.batch(), p.outChannels(), o[0] * o[1] * o[2]);
+        int c = p.outChannels();
+        int volume = per / c;
+        for (int n = 0; n < samples; n++)
+            for (int ch = 0; ch < c; ch++)
+                for (int v = 0; v < volume; v++)
+                    out[offset + (n * c + ch) * volume + v] = y[(n * volume + v) * c + ch];
     }
 }

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.deconv3d.AbstractPlan;
 import org.deconv3d.Deconv3dProblem;
-import org.deconv3d.Layout;
 
 /**
  * A cuda plan: device buffers for geometry, packed weights, bias, input and output, allocated and filled once.
@@ -49,7 +48,7 @@ final class CudaPlan extends AbstractPlan {
             freeAll();
             throw e;
         }
-        inputScratch = problem.layout() == Layout.NDHWC ? null : new float[problem.inputLength()];
+        inputScratch = new float[problem.inputLength()];
         outputScratch = new float[problem.outputLength()];
     }
 
@@ -61,24 +60,32 @@ final class CudaPlan extends AbstractPlan {
 
     @Override
     public long workspaceBytes() {
-        return 4L * ((inputScratch == null ? 0 : inputScratch.length) + outputScratch.length);
+        return 4L * (inputScratch.length + outputScratch.length);
     }
 
     @Override
-    protected void compute(float[] input, float[] output) {
+    public long workspaceBytes(int batch) {
+        return workspaceBytes(); // runs of any batch go through the plan's buffers in chunks of its batch
+    }
+
+    @Override
+    protected void compute(float[] input, int inputOffset, float[] output, int outputOffset, int batch) {
         synchronized (deviceLock) {
-            computeOnDevice(input, output);
+            // The device buffers hold the plan's batch: larger runs go in chunks of it, smaller ones use its start.
+            int chunk = problem.batch();
+            int perIn = problem.inputLengthPerSample();
+            int perOut = problem.outputLengthPerSample();
+            for (int n = 0; n < batch; n += chunk) {
+                int m = Math.min(chunk, batch - n);
+                computeOnDevice(input, inputOffset + n * perIn, output, outputOffset + n * perOut, m);
+            }
         }
     }
 
-    private void computeOnDevice(float[] input, float[] output) {
+    private void computeOnDevice(float[] input, int inputOffset, float[] output, int outputOffset, int samples) {
         long t0 = System.nanoTime();
-        float[] in = input;
-        if (inputScratch != null) {
-            CudaGeometry.toChannelsLast(problem, input, inputScratch);
-            in = inputScratch;
-        }
-        device.upload(x, in, "input");
+        CudaGeometry.toChannelsLast(problem, input, inputOffset, samples, inputScratch);
+        device.upload(x, inputScratch, "input");
         device.startTimer();
         for (Device.Prepared k : kernels) {
             device.launch(k);
@@ -86,7 +93,7 @@ final class CudaPlan extends AbstractPlan {
         float kernelMillis = device.stopTimer();
         // Into scratch first: if anything on the device failed, the caller's output is untouched.
         device.download(outputScratch, y, "output");
-        CudaGeometry.fromChannelsLast(problem, outputScratch, output);
+        CudaGeometry.fromChannelsLast(problem, outputScratch, samples, output, outputOffset);
         last = new CudaTimings(kernelMillis, (System.nanoTime() - t0) / 1e6);
     }
 

@@ -85,7 +85,7 @@ class EmulatedKernelTest {
         Path job = dir.resolve("job.bin");
         Path out = dir.resolve("out.bin");
         float[] x = new float[p.inputLength()];
-        CudaGeometry.toChannelsLast(p, c.input(), x);
+        CudaGeometry.toChannelsLast(p, c.input(), 0, p.batch(), x);
         List<CudaGeometry.Launch> launches = CudaGeometry.launches(p);
         try (OutputStream file = Files.newOutputStream(job);
                 DataOutputStream data = new DataOutputStream(new java.io.BufferedOutputStream(file))) {
@@ -113,7 +113,7 @@ class EmulatedKernelTest {
         float[] channelsLast = new float[p.outputLength()];
         b.asFloatBuffer().get(channelsLast);
         float[] y = new float[p.outputLength()];
-        CudaGeometry.fromChannelsLast(p, channelsLast, y);
+        CudaGeometry.fromChannelsLast(p, channelsLast, p.batch(), y, 0);
         return y;
     }
 

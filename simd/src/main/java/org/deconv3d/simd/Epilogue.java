@@ -37,29 +37,29 @@ final class Epilogue {
 
     /**
      * Stores one output row of a phase from the row buffer: {@code jwCount} positions starting at output width
-     * {@code cw}, {@code stride} apart, at depth {@code od} and height {@code oh} of batch {@code n}.
+     * {@code cw}, {@code stride} apart, at depth {@code od} and height {@code oh} of the sample at {@code y[yBase...]}.
      */
-    void storeRow(float[] row, int rowBase, float[] y, int n, int od, int oh, int cw, int jwCount) {
+    void storeRow(float[] row, int rowBase, float[] y, int yBase, int od, int oh, int cw, int jwCount) {
         int[] o = s.outputSize;
         int sw = s.axes[2].stride();
         int cout = s.cout;
         int coutPerGroup = s.coutPerGroup;
         boolean channelsLast = s.problem.layout() == Layout.NDHWC;
-        int yBase;
+        int rowStart;
         int owStep;
         int coStep;
         if (channelsLast) {
-            yBase = (((n * o[0] + od) * o[1] + oh) * o[2] + cw) * cout;
+            rowStart = yBase + ((od * o[1] + oh) * o[2] + cw) * cout;
             owStep = sw * cout;
             coStep = 1;
         } else {
-            yBase = ((n * cout * o[0] + od) * o[1] + oh) * o[2] + cw;
+            rowStart = yBase + (od * o[1] + oh) * o[2] + cw;
             owStep = sw;
             coStep = o[0] * o[1] * o[2];
         }
         for (int jw = 0; jw < jwCount; jw++) {
             int src = rowBase + jw * s.rowStride;
-            int dst = yBase + jw * owStep;
+            int dst = rowStart + jw * owStep;
             for (int g = 0; g < s.groups; g++) {
                 int co0 = g * coutPerGroup;
                 int from = src + g * vectorsPerGroupFloats;
@@ -79,14 +79,14 @@ final class Epilogue {
     }
 
     /**
-     * Fill item {@code item} = output row (n, od, oh): writes act(bias) to each of its outputs that no tap reaches
-     * (the whole row when its depth or height phase has no taps, else the width positions whose phase has none).
+     * Fill item {@code item} = output row (od, oh) of the sample at {@code y[yBase...]}: writes act(bias) to each of
+     * its outputs that no tap reaches (the whole row when its depth or height phase has no taps, else the width
+     * positions whose phase has none).
      */
-    void fillBareRow(float[] y, int item) {
+    void fillBareRow(float[] y, int yBase, int item) {
         int[] o = s.outputSize;
         int oh = item % o[1];
-        int od = (item / o[1]) % o[0];
-        int n = item / (o[1] * o[0]);
+        int od = item / o[1];
         AxisPhases ad = s.axes[0], ah = s.axes[1], aw = s.axes[2];
         boolean wholeRow = ad.tapCount(od % ad.stride()) == 0 || ah.tapCount(oh % ah.stride()) == 0;
         for (int cw = 0; cw < aw.count(); cw++) {
@@ -94,19 +94,19 @@ final class Epilogue {
                 continue;
             }
             for (int ow = cw; ow < o[2]; ow += aw.stride()) {
-                writeBare(y, n, od, oh, ow);
+                writeBare(y, yBase, od, oh, ow);
             }
         }
     }
 
-    private void writeBare(float[] y, int n, int od, int oh, int ow) {
+    private void writeBare(float[] y, int yBase, int od, int oh, int ow) {
         int[] o = s.outputSize;
         int cout = s.cout;
         if (s.problem.layout() == Layout.NDHWC) {
-            System.arraycopy(bare, 0, y, (((n * o[0] + od) * o[1] + oh) * o[2] + ow) * cout, cout);
+            System.arraycopy(bare, 0, y, yBase + ((od * o[1] + oh) * o[2] + ow) * cout, cout);
         } else {
             int volume = o[0] * o[1] * o[2];
-            int at = ((n * cout * o[0] + od) * o[1] + oh) * o[2] + ow;
+            int at = yBase + (od * o[1] + oh) * o[2] + ow;
             for (int co = 0; co < cout; co++) {
                 y[at + co * volume] = bare[co];
             }

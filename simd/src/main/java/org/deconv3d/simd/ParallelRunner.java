@@ -44,34 +44,41 @@ final class ParallelRunner {
         boolean waitForHelpers;
         /** Compute items per worker in the last run; each slot written by its own worker, read after the joins. */
         final int[] computedBy;
+        /** Workers of the last run. */
+        int workers;
 
         Progress(int workers) {
             computedBy = new int[workers];
         }
     }
 
-    private final int workers;
+    private final int maxWorkers;
     private final ForkJoinPool pool;
 
-    /** @param workers threads per run, the caller included; at most the number of compute items */
-    ParallelRunner(int workers) {
-        this.workers = workers;
-        this.pool = workers > 1 ? SharedPools.forHelpers(workers - 1) : null;
+    /** @param maxWorkers the most threads one run uses, the caller included */
+    ParallelRunner(int maxWorkers) {
+        this.maxWorkers = maxWorkers;
+        this.pool = maxWorkers > 1 ? SharedPools.forHelpers(maxWorkers - 1) : null;
     }
 
-    int workers() {
-        return workers;
+    int maxWorkers() {
+        return maxWorkers;
     }
 
-    void run(Progress progress, Items items) {
+    /**
+     * Runs {@code items} on {@code workers} threads (the caller and {@code workers - 1} helpers; at most
+     * {@link #maxWorkers()} and at most the number of compute items).
+     */
+    void run(Progress progress, Items items, int workers) {
         progress.prepNext.set(0);
         progress.prepDone.set(0);
         progress.next.set(workers); // items 0..workers-1 are reserved, one per worker
         progress.aborted = false;
         Arrays.fill(progress.computedBy, 0);
+        progress.workers = workers;
         if (workers == 1) {
             progress.next.set(0);
-            work(0, progress, items);
+            work(0, 1, progress, items);
             return;
         }
         // Fresh tickets each run: a helper task that starts late must never touch a later run.
@@ -86,7 +93,7 @@ final class ParallelRunner {
                 tickets[t] = ticket;
                 tasks[t] = pool.submit(() -> {
                     if (ticket.compareAndSet(PENDING, STARTED)) {
-                        work(worker, progress, items);
+                        work(worker, workers, progress, items);
                     }
                 });
                 submitted++;
@@ -98,7 +105,7 @@ final class ParallelRunner {
                     }
                 }
             }
-            work(0, progress, items);
+            work(0, workers, progress, items);
         } catch (RuntimeException | Error e) {
             failure = e;
             progress.aborted = true;
@@ -132,7 +139,7 @@ final class ParallelRunner {
         }
     }
 
-    private void work(int worker, Progress progress, Items items) {
+    private static void work(int worker, int workers, Progress progress, Items items) {
         try {
             int prep = items.prepItems();
             if (prep > 0) {

@@ -17,10 +17,11 @@ import org.deconv3d.Layout;
  * last tile reads past its last position; the padded input buffer is wide enough that those reads stay in bounds
  * (their results are discarded), so no kernel ever checks a bound.
  *
- * <p>Work items: first {@link #prepItems} input rows copied into the padded buffer (none when the input is used
- * directly), then {@link #computeItems} output rows of phases that taps reach (one or two rows each), then
- * {@link #fillItems} output rows that contain outputs no tap reaches (they receive the bias alone). Every output
- * element belongs to exactly one item and is summed in a fixed order, so the result does not depend on threads.
+ * <p>Work items, counted per sample (a run of {@code B} samples has {@code B} times as many, sample-major): first
+ * {@link #prepItems} input rows copied into the padded buffer (none when the input is used directly), then
+ * {@link #computeItems} output rows of phases that taps reach (one or two rows each), then {@link #fillItems}
+ * output rows that contain outputs no tap reaches (they receive the bias alone). Every output element belongs to
+ * exactly one item and is summed in a fixed order, so the result does not depend on threads or on the batch.
  *
  * <p>Every size here is bounded by the input, filter and output sizes, never by the stride or dilation.
  */
@@ -50,7 +51,10 @@ final class Schedule {
     final int rowsPerItem;
     /** Whether the kernels read the caller's input directly (NDHWC, no padding needed). */
     final boolean direct;
-    final int paddedLength;
+    /** Floats of one sample's zero-padded input copy (0 when {@link #direct}). */
+    final int paddedPerSample;
+    final int inputPerSample;
+    final int outputPerSample;
 
     /** Phases reached by taps on all three axes: {cd, ch, cw}. */
     final int[][] phase;
@@ -60,8 +64,9 @@ final class Schedule {
     final int[][][] phaseWOff;
     /** [ph]: entries hold a pair of width taps whose inputs are one position apart. */
     final boolean[] phasePaired;
-    /** Prefix sums of compute items per phase. */
+    /** Prefix sums of one sample's compute items per phase. */
     final int[] itemStart;
+    /** Items per sample of each stage. */
     final int prepItems;
     final int computeItems;
     final int fillItems;
@@ -94,7 +99,9 @@ final class Schedule {
         rowsPerItem = maxPositions <= TILE / 2 ? 2 : 1;
         direct = p.layout() == Layout.NDHWC && padLo[0] == 0 && padLo[1] == 0 && padLo[2] == 0
                 && padded[0] == x[0] && padded[1] == x[1] && padded[2] == x[2];
-        paddedLength = direct ? 0 : Math.toIntExact(paddedFloats(p, pads));
+        paddedPerSample = direct ? 0 : Math.toIntExact(paddedFloats(p, pads) / p.batch());
+        inputPerSample = p.inputLengthPerSample();
+        outputPerSample = p.outputLengthPerSample();
 
         AxisPhases ad = axes[0], ah = axes[1];
         int count = 0;
@@ -119,14 +126,14 @@ final class Schedule {
                     phase[ph] = new int[] {cd, ch, cw};
                     buildEntries(ph, weights);
                     int rowItems = (ah.positions(ch) + rowsPerItem - 1) / rowsPerItem;
-                    items += (long) p.batch() * ad.positions(cd) * rowItems;
+                    items += (long) ad.positions(cd) * rowItems;
                     itemStart[ph + 1] = Math.toIntExact(items);
                     ph++;
                 }
         computeItems = itemStart[count];
-        prepItems = direct ? 0 : p.batch() * x[0] * x[1];
+        prepItems = direct ? 0 : x[0] * x[1];
         int[] o = p.outputSize();
-        fillItems = hasBareOutputs() ? p.batch() * o[0] * o[1] : 0;
+        fillItems = hasBareOutputs() ? o[0] * o[1] : 0;
     }
 
     /**
@@ -246,9 +253,14 @@ final class Schedule {
         return lo;
     }
 
-    /** Floats of per-run working memory: the padded input and one row buffer per worker. */
-    long workspaceFloats(int workers) {
-        return (long) paddedLength + (long) workers * rowsPerItem * rowBlock;
+    /** Floats of per-run working memory for {@code batch} samples: the padded input and a row buffer per worker. */
+    long workspaceFloats(int batch, int workers) {
+        return (long) batch * paddedPerSample + (long) workers * rowsPerItem * rowBlock;
+    }
+
+    /** Samples whose padded copies fit one Java array: runs of more are computed in chunks of this many. */
+    int samplesPerChunk() {
+        return paddedPerSample == 0 ? Integer.MAX_VALUE : Math.max(1, MAX_ARRAY / paddedPerSample);
     }
 
     static int roundUp(int n, int m) {

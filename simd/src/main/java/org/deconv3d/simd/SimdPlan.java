@@ -28,6 +28,7 @@ final class SimdPlan extends AbstractPlan {
     private final TileLoop loop;
     private final Epilogue epilogue;
     private final ParallelRunner runner;
+    private final long parallelFlops;
     private final ArrayDeque<Workspace> idle = new ArrayDeque<>();
     /** Non-null when the filter has a non-finite value: runs then use the reference loops on these copies. */
     private final float[] referenceFilter;
@@ -35,6 +36,7 @@ final class SimdPlan extends AbstractPlan {
 
     SimdPlan(Deconv3dProblem problem, float[] filter, float[] bias, int threads, long parallelFlops) {
         super(problem, SimdProvider.NAME);
+        this.parallelFlops = parallelFlops;
         float[] biasCopy = bias == null ? null : bias.clone();
         if (!allFinite(filter)) {
             referenceFilter = filter.clone();
@@ -51,9 +53,7 @@ final class SimdPlan extends AbstractPlan {
         schedule = new Schedule(problem, weights);
         epilogue = new Epilogue(schedule, weights, biasCopy);
         loop = new TileLoop(schedule, weights, epilogue);
-        int items = schedule.computeItems + schedule.fillItems;
-        int workers = problem.flops() < parallelFlops ? 1 : Math.max(1, Math.min(threads, items));
-        runner = new ParallelRunner(workers);
+        runner = new ParallelRunner(Math.max(1, threads));
     }
 
     private static boolean allFinite(float[] values) {
@@ -65,9 +65,19 @@ final class SimdPlan extends AbstractPlan {
         return true;
     }
 
-    /** Threads one run uses, the caller included. */
+    /** Threads a run of the problem's batch uses, the caller included. */
     int workers() {
-        return runner.workers();
+        return workers(problem().batch());
+    }
+
+    /** Threads a run of {@code batch} samples uses: 1 for small work, else at most one per work item. */
+    int workers(int batch) {
+        if (schedule == null) {
+            return 1;
+        }
+        long flops = problem().flops() / problem().batch() * batch;
+        long items = (long) batch * (schedule.computeItems + schedule.fillItems);
+        return flops < parallelFlops ? 1 : (int) Math.max(1, Math.min(runner.maxWorkers(), items));
     }
 
     /** Whether runs use the reference loops (non-finite filter). */
@@ -77,54 +87,77 @@ final class SimdPlan extends AbstractPlan {
 
     @Override
     public long workspaceBytes() {
-        return schedule == null ? 0 : 4 * schedule.workspaceFloats(runner.workers());
+        return workspaceBytes(problem().batch());
     }
 
     @Override
-    protected void compute(float[] input, float[] output) {
-        computeAndCount(input, output, false);
+    public long workspaceBytes(int batch) {
+        if (schedule == null) {
+            return 0;
+        }
+        int chunk = Math.min(batch, schedule.samplesPerChunk());
+        return 4 * schedule.workspaceFloats(chunk, runner.maxWorkers());
+    }
+
+    @Override
+    protected void compute(float[] input, int inputOffset, float[] output, int outputOffset, int batch) {
+        computeAndCount(input, inputOffset, output, outputOffset, batch, false);
     }
 
     /**
-     * Runs (unchecked: tests only) with the caller waiting until every helper has started, and returns the compute
-     * items each worker did, so a test can show that every thread took part.
+     * Runs the problem's batch (unchecked: tests only) with the caller waiting until every helper has started, and
+     * returns the compute items each worker did, so a test can show that every thread took part.
      */
     int[] computeWithEveryThread(float[] input, float[] output) {
-        return computeAndCount(input, output, true);
+        return computeAndCount(input, 0, output, 0, problem().batch(), true);
     }
 
-    private int[] computeAndCount(float[] input, float[] output, boolean waitForHelpers) {
+    private int[] computeAndCount(float[] input, int inputOffset, float[] output, int outputOffset, int batch,
+            boolean waitForHelpers) {
         if (referenceFilter != null) {
-            ReferenceKernel.compute(problem(), input, referenceFilter, referenceBias, output);
+            ReferenceKernel.compute(problem(), input, inputOffset, referenceFilter, referenceBias, output,
+                    outputOffset, batch);
             return new int[] {1};
         }
-        Workspace ws = take();
+        int chunk = Math.min(batch, schedule.samplesPerChunk());
+        Workspace ws = take(chunk);
         try {
-            ws.bind(input, output);
-            ws.progress.waitForHelpers = waitForHelpers;
-            runner.run(ws.progress, ws);
-            return ws.progress.computedBy.clone();
+            int[] counts = null;
+            // One parallel section per chunk of samples whose padded copies fit one array (almost always one).
+            for (int n = 0; n < batch; n += chunk) {
+                int m = Math.min(chunk, batch - n);
+                ws.bind(input, inputOffset + n * schedule.inputPerSample, output,
+                        outputOffset + n * schedule.outputPerSample, m);
+                ws.progress.waitForHelpers = waitForHelpers;
+                runner.run(ws.progress, ws, workers(m));
+                if (waitForHelpers) { // tests only: production runs allocate nothing here
+                    counts = java.util.Arrays.copyOf(ws.progress.computedBy, ws.progress.workers);
+                }
+            }
+            return counts;
         } finally {
             ws.unbind();
             give(ws);
         }
     }
 
-    private Workspace take() {
+    private Workspace take(int samples) {
+        Workspace ws;
         synchronized (idle) {
-            Workspace ws = idle.poll();
-            if (ws != null) {
-                return ws;
-            }
+            ws = idle.poll();
         }
         try {
-            return new Workspace(schedule, loop, epilogue, runner.workers());
+            if (ws == null) {
+                return new Workspace(schedule, loop, epilogue, runner.maxWorkers(), samples);
+            }
+            ws.ensure(samples);
+            return ws;
         } catch (OutOfMemoryError e) {
-            throw new IllegalStateException("the simd backend needs " + mib(workspaceBytes()) + " MiB of working"
-                    + " memory for this run (the zero-padded input copy and row buffers) and the Java heap cannot"
-                    + " provide it: raise the heap with -Xmx (now " + mib(Runtime.getRuntime().maxMemory())
-                    + " MiB), run fewer runs of this plan at once, or use the reference backend, which needs none."
-                    + " Nothing was written to the output.");
+            throw new IllegalStateException("the simd backend needs " + mib(workspaceBytes(samples)) + " MiB of"
+                    + " working memory for this run (the zero-padded input copy and row buffers) and the Java heap"
+                    + " cannot provide it: raise the heap with -Xmx (now " + mib(Runtime.getRuntime().maxMemory())
+                    + " MiB), run fewer samples or fewer runs of this plan at once, or use the reference backend,"
+                    + " which needs none. Nothing was written to the output.");
         }
     }
 

@@ -19,22 +19,23 @@ final class TileLoop {
         this.epilogue = epilogue;
     }
 
-    /** Copies input row {@code item} = (n, id, ih) into the zero-padded, channels-last buffer. */
-    void prepare(float[] x, float[] xp, int item) {
+    /**
+     * Copies input row {@code item} = (id, ih) of the sample at {@code x[xBase...]} into its zero-padded,
+     * channels-last copy at {@code xp[pBase...]}.
+     */
+    void prepare(float[] x, int xBase, float[] xp, int pBase, int item) {
         int[] size = s.inputSize;
         int ih = item % size[1];
-        int id = (item / size[1]) % size[0];
-        int n = item / (size[1] * size[0]);
+        int id = item / size[1];
         int xw = size[2];
         int cin = s.cin;
-        int dst = (((n * s.padded[0] + id + s.padLo[0]) * s.padded[1] + ih + s.padLo[1]) * s.padded[2] + s.padLo[2])
-                * cin;
+        int dst = pBase + (((id + s.padLo[0]) * s.padded[1] + ih + s.padLo[1]) * s.padded[2] + s.padLo[2]) * cin;
         if (s.problem.layout() == Layout.NDHWC) {
-            System.arraycopy(x, ((n * size[0] + id) * size[1] + ih) * xw * cin, xp, dst, xw * cin);
+            System.arraycopy(x, xBase + (id * size[1] + ih) * xw * cin, xp, dst, xw * cin);
             return;
         }
         int plane = size[0] * size[1] * xw;
-        int src = ((n * cin) * size[0] + id) * size[1] * xw + ih * xw;
+        int src = xBase + (id * size[1] + ih) * xw;
         for (int c = 0; c < cin; c++) {
             int from = src + c * plane;
             for (int iw = 0; iw < xw; iw++) {
@@ -43,8 +44,11 @@ final class TileLoop {
         }
     }
 
-    /** Computes and stores every output of compute item {@code item}: one or two (phase, n, jd, jh) rows. */
-    void computeRows(float[] x, float[] y, float[] row, int item) {
+    /**
+     * Computes and stores every output of one sample's compute item {@code item}: one or two (phase, jd, jh) rows,
+     * reading the sample's (padded) input at {@code x[xBase...]} and writing its output at {@code y[yBase...]}.
+     */
+    void computeRows(float[] x, int xBase, float[] y, int yBase, float[] row, int item) {
         int ph = s.phaseOf(item);
         int cd = s.phase[ph][0], ch = s.phase[ph][1], cw = s.phase[ph][2];
         int rowsPerItem = s.rowsPerItem;
@@ -53,8 +57,7 @@ final class TileLoop {
         int jhItems = (jhCount + rowsPerItem - 1) / rowsPerItem;
         int local = item - s.itemStart[ph];
         int jh = (local % jhItems) * rowsPerItem;
-        int jd = (local / jhItems) % jdCount;
-        int n = local / (jhItems * jdCount);
+        int jd = local / jhItems;
         boolean second = rowsPerItem == 2 && jh + 1 < jhCount;
         int jwCount = s.axes[2].positions(cw);
         int[] xOff = s.phaseXOff[ph];
@@ -65,7 +68,7 @@ final class TileLoop {
         int rowStride = s.rowStride;
         int rowBlock = s.rowBlock;
         int xRowStride = s.padded[2] * cin;
-        int xRowA = ((n * s.padded[0] + jd) * s.padded[1] + jh) * xRowStride;
+        int xRowA = xBase + (jd * s.padded[1] + jh) * xRowStride;
         // A lone last row still fills the tile's second half, from its own input; that half is discarded.
         int xRowB = second ? xRowA + xRowStride : xRowA;
         float[] w = weights.values;
@@ -97,9 +100,9 @@ final class TileLoop {
         }
         int od = s.axes[0].output(cd, jd);
         int oh = s.axes[1].output(ch, jh);
-        epilogue.storeRow(row, 0, y, n, od, oh, cw, jwCount);
+        epilogue.storeRow(row, 0, y, yBase, od, oh, cw, jwCount);
         if (second) {
-            epilogue.storeRow(row, rowBlock, y, n, od, oh + s.axes[1].stride(), cw, jwCount);
+            epilogue.storeRow(row, rowBlock, y, yBase, od, oh + s.axes[1].stride(), cw, jwCount);
         }
     }
 

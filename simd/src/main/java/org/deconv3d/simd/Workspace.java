@@ -1,33 +1,55 @@
 package org.deconv3d.simd;
 
 /**
- * The working memory of one run: the zero-padded input copy, a row buffer per worker, and the run's progress
- * counters. A plan keeps a few idle ones for reuse, so a steady stream of runs allocates nothing.
+ * The working memory of one run: the zero-padded input copy (grown on the first run of a larger batch, then
+ * reused), a row buffer per worker, and the run's progress counters. A plan keeps a few idle ones for reuse, so a
+ * steady stream of runs of one batch size allocates nothing.
+ *
+ * <p>As {@link ParallelRunner.Items} it numbers a run's items sample-major: item {@code i} of a stage is item
+ * {@code i % perSample} of sample {@code i / perSample}.
  */
 final class Workspace implements ParallelRunner.Items {
 
     private final Schedule schedule;
     private final TileLoop loop;
     private final Epilogue epilogue;
-    final float[] padded;
+    private float[] padded;
     final float[][] rows;
     final ParallelRunner.Progress progress;
     private float[] input;
+    private int inputOffset;
     private float[] output;
+    private int outputOffset;
+    private int batch;
 
-    Workspace(Schedule schedule, TileLoop loop, Epilogue epilogue, int workers) {
+    Workspace(Schedule schedule, TileLoop loop, Epilogue epilogue, int workers, int batch) {
         this.schedule = schedule;
         this.loop = loop;
         this.epilogue = epilogue;
-        this.padded = new float[schedule.paddedLength];
+        this.padded = new float[batch * schedule.paddedPerSample];
         this.rows = new float[workers][schedule.rowsPerItem * schedule.rowBlock];
         this.progress = new ParallelRunner.Progress(workers);
     }
 
-    /** Binds the run's arrays; {@link #unbind} drops them so an idle workspace holds no caller data. */
-    void bind(float[] input, float[] output) {
+    /** Makes room for {@code samples} padded samples; allocates only when a larger batch than before comes. */
+    void ensure(int samples) {
+        int needed = samples * schedule.paddedPerSample;
+        if (padded.length < needed) {
+            padded = new float[needed];
+        }
+    }
+
+    long floats() {
+        return padded.length + (long) rows.length * (rows.length == 0 ? 0 : rows[0].length);
+    }
+
+    /** Binds one run's slices; {@link #unbind} drops them so an idle workspace holds no caller data. */
+    void bind(float[] input, int inputOffset, float[] output, int outputOffset, int batch) {
         this.input = input;
+        this.inputOffset = inputOffset;
         this.output = output;
+        this.outputOffset = outputOffset;
+        this.batch = batch;
     }
 
     void unbind() {
@@ -37,25 +59,32 @@ final class Workspace implements ParallelRunner.Items {
 
     @Override
     public int prepItems() {
-        return schedule.prepItems;
+        return batch * schedule.prepItems;
     }
 
     @Override
     public void prepare(int item) {
-        loop.prepare(input, padded, item);
+        int n = item / schedule.prepItems;
+        loop.prepare(input, inputOffset + n * schedule.inputPerSample, padded, n * schedule.paddedPerSample,
+                item - n * schedule.prepItems);
     }
 
     @Override
     public int computeItems() {
-        return schedule.computeItems + schedule.fillItems;
+        return batch * (schedule.computeItems + schedule.fillItems);
     }
 
     @Override
     public void compute(int item, int worker) {
-        if (item < schedule.computeItems) {
-            loop.computeRows(schedule.direct ? input : padded, output, rows[worker], item);
+        int perSample = schedule.computeItems + schedule.fillItems;
+        int n = item / perSample;
+        int local = item - n * perSample;
+        int yBase = outputOffset + n * schedule.outputPerSample;
+        if (local < schedule.computeItems) {
+            int xBase = schedule.direct ? inputOffset + n * schedule.inputPerSample : n * schedule.paddedPerSample;
+            loop.computeRows(schedule.direct ? input : padded, xBase, output, yBase, rows[worker], local);
         } else {
-            epilogue.fillBareRow(output, item - schedule.computeItems);
+            epilogue.fillBareRow(output, yBase, local - schedule.computeItems);
         }
     }
 }

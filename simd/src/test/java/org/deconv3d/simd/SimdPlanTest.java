@@ -335,4 +335,12 @@ class SimdPlanTest {
         }
         return true;
     }
+
+    @Test
+    void anyBatchFromSlicesAndBuffers() {
+        long base = org.deconv3d.testing.TestSeeds.base("slices");
+        for (int i = 0; i < 30; i++) {
+            org.deconv3d.testing.SlicesCheck.check(simd, org.deconv3d.testing.RandomProblems.draw(base + i), base + i);
+        }
+    }
 }
