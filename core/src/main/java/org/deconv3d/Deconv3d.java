@@ -49,6 +49,29 @@ public interface Deconv3d {
         return plan(problem, filter, bias);
     }
 
+    /**
+     * As {@link #plan(Deconv3dProblem, float[], float[])}, with {@link PlanOptions}: threads and a cap on the
+     * working memory of one run. Backends without working memory or threads of their own use the default, which
+     * applies the threads and checks the cap against {@link Deconv3dPlan#workspaceBytes(int)} of one sample.
+     *
+     * @throws IllegalStateException if even one sample needs more working memory than the cap, naming both
+     */
+    default Deconv3dPlan plan(Deconv3dProblem problem, float[] filter, float[] bias, PlanOptions options) {
+        if (options == null) {
+            throw new IllegalArgumentException("options is null: use PlanOptions.defaults()");
+        }
+        Deconv3dPlan plan = plan(problem, filter, bias, options.threads());
+        long one = plan.workspaceBytes(1);
+        if (one > options.workspaceCap()) {
+            plan.close();
+            throw new IllegalStateException("backend '" + name() + "' needs " + one + " bytes of working memory for"
+                    + " one sample of " + problem.describe() + ", more than the cap of " + options.workspaceCap()
+                    + " bytes: raise the cap to at least " + one + ", or use a backend that needs less"
+                    + " (the reference needs none)");
+        }
+        return plan;
+    }
+
     /** One-shot convenience: plan, run once, close. */
     default void compute(Deconv3dProblem problem, float[] input, float[] filter, float[] bias, float[] output) {
         requirePlanArguments(problem, filter, bias);

@@ -49,6 +49,8 @@ public final class Deconv3dProblem {
     private final Padding tfPadding;
     private final int[] outputPadding;
     private final Activation activation;
+    /** ONNX's auto_pad for an ONNX problem, else null. */
+    private final AutoPad autoPad;
     private final int inputLength;
     private final int outputLength;
     private final int filterLength;
@@ -56,7 +58,7 @@ public final class Deconv3dProblem {
     private Deconv3dProblem(Convention convention, Layout layout, FilterLayout filterLayout, int batch,
             int inChannels, int outChannels, int groups, int[] inputSize, int[] outputSize, int[] kernel,
             int[] stride, int[] dilation, int[] padBefore, int[] padAfter, Padding tfPadding, int[] outputPadding,
-            Activation activation) {
+            Activation activation, AutoPad autoPad) {
         this.convention = convention;
         this.layout = layout;
         this.filterLayout = filterLayout;
@@ -74,6 +76,7 @@ public final class Deconv3dProblem {
         this.tfPadding = tfPadding;
         this.outputPadding = outputPadding;
         this.activation = activation;
+        this.autoPad = autoPad;
         this.inputLength = Args.elements("input", batch, inChannels, inputSize[0], inputSize[1], inputSize[2]);
         this.outputLength = Args.elements("output", batch, outChannels, outputSize[0], outputSize[1], outputSize[2]);
         this.filterLength = Args.elements("filter", inChannels, outChannels / groups, kernel[0], kernel[1], kernel[2]);
@@ -97,6 +100,23 @@ public final class Deconv3dProblem {
      */
     public static PyTorchBuilder pytorch(int[] inputShape, int[] weightShape) {
         return new PyTorchBuilder(inputShape, weightShape);
+    }
+
+    /**
+     * Starts a problem in ONNX's convention ({@code ConvTranspose}, opset 11+), with ONNX's own padding rules:
+     * explicit {@code pads} (begin and end per axis), or {@code auto_pad}, or pads computed from
+     * {@code output_shape} (then explicit pads are ignored, as the spec says).
+     *
+     * <pre>{@code
+     * Deconv3dProblem p = Deconv3dProblem.onnx(new int[] {1, 8, 4, 4, 4}, new int[] {8, 4, 3, 3, 3})
+     *         .strides(2).autoPad(AutoPad.SAME_UPPER).build();   // output [1, 4, 8, 8, 8], pads [0,0,0,1,1,1]
+     * }</pre>
+     *
+     * @param inputShape  {@code [batch, Cin, depth, height, width]}
+     * @param weightShape {@code [Cin, Cout/group, kd, kh, kw]}
+     */
+    public static OnnxBuilder onnx(int[] inputShape, int[] weightShape) {
+        return new OnnxBuilder(inputShape, weightShape);
     }
 
     /** Arguments of {@code tf.nn.conv3d_transpose}; {@link #build()} validates them all. */
@@ -234,7 +254,7 @@ public final class Deconv3dProblem {
                 after[a] = p.after();
             }
             return new Deconv3dProblem(Convention.TENSORFLOW, dataFormat, FilterLayout.TF_DHW_OUT_IN, n, cin, cout,
-                    groups, x, o, k, s, d, before, after, padding, new int[3], activation);
+                    groups, x, o, k, s, d, before, after, padding, new int[3], activation, null);
         }
     }
 
@@ -340,11 +360,224 @@ public final class Deconv3dProblem {
                 after[a] = ShapeRules.torchPadding(p[a], op[a]).after();
             }
             return new Deconv3dProblem(Convention.PYTORCH, Layout.NCDHW, FilterLayout.TORCH_IN_OUT_DHW, in[0], cin,
-                    cout, groups, x, o, k, s, d, p, after, null, op, activation);
+                    cout, groups, x, o, k, s, d, p, after, null, op, activation, null);
         }
 
         private static long maxTorchPadding(int x, int k, int s, int op, int d) {
             return Math.max(0, ((long) (x - 1) * s + (long) (k - 1) * d + op) / 2);
+        }
+    }
+
+    /** Attributes of ONNX {@code ConvTranspose}; {@link #build()} validates them all with ONNX's rules. */
+    public static final class OnnxBuilder {
+        private final int[] inputShape;
+        private final int[] weightShape;
+        private int[] strides = {1};
+        private int[] dilations = {1};
+        private int[] pads = {0};
+        private int[] outputPadding = {0};
+        private int[] outputShape;
+        private AutoPad autoPad = AutoPad.NOTSET;
+        private int group = 1;
+        private Activation activation = Activation.NONE;
+
+        private OnnxBuilder(int[] inputShape, int[] weightShape) {
+            this.inputShape = inputShape == null ? null : inputShape.clone();
+            this.weightShape = weightShape == null ? null : weightShape.clone();
+        }
+
+        /** One stride for all axes, or three (d,h,w). Default 1. */
+        public OnnxBuilder strides(int... strides) {
+            this.strides = strides == null ? null : strides.clone();
+            return this;
+        }
+
+        /** One dilation for all axes, or three (d,h,w). Default 1. */
+        public OnnxBuilder dilations(int... dilations) {
+            this.dilations = dilations == null ? null : dilations.clone();
+            return this;
+        }
+
+        /** {@code [d_begin, h_begin, w_begin, d_end, h_end, w_end]} (ONNX's order), or one value for all. Default 0. */
+        public OnnxBuilder pads(int... pads) {
+            this.pads = pads == null ? null : pads.clone();
+            return this;
+        }
+
+        /** Extra size at the end of each axis, smaller than max(stride, dilation). Default 0. */
+        public OnnxBuilder outputPadding(int... outputPadding) {
+            this.outputPadding = outputPadding == null ? null : outputPadding.clone();
+            return this;
+        }
+
+        /** The three spatial output sizes, or the full NCDHW output shape; pads are then computed. */
+        public OnnxBuilder outputShape(int... outputShape) {
+            this.outputShape = outputShape == null ? null : outputShape.clone();
+            return this;
+        }
+
+        /** NOTSET (default), SAME_UPPER, SAME_LOWER or VALID. */
+        public OnnxBuilder autoPad(AutoPad autoPad) {
+            this.autoPad = autoPad;
+            return this;
+        }
+
+        /** Channel groups ({@code group}). Default 1. */
+        public OnnxBuilder group(int group) {
+            this.group = group;
+            return this;
+        }
+
+        /** Activation fused into the output write. Default none. */
+        public OnnxBuilder activation(Activation activation) {
+            this.activation = activation;
+            return this;
+        }
+
+        /** Validates everything with ONNX's rules and returns the problem. */
+        public Deconv3dProblem build() {
+            int[] in = Args.shape("input shape", inputShape, TORCH_INPUT_AXES);
+            int[] w = Args.shape("weight shape", weightShape, TORCH_WEIGHT_AXES);
+            int[] s = Args.spatial("strides", strides, 1);
+            int[] d = Args.spatial("dilations", dilations, 1);
+            int[] op = Args.spatial("output_padding", outputPadding, 0);
+            int[] p = onnxPads(pads);
+            if (autoPad == null) {
+                throw new IllegalArgumentException("auto_pad is null: use AutoPad.NOTSET, SAME_UPPER, SAME_LOWER or"
+                        + " VALID");
+            }
+            requireActivation(activation);
+            Args.positive("group", group);
+            int cin = in[1];
+            if (w[0] != cin) {
+                throw new IllegalArgumentException("input channels " + cin + " (input shape " + Arrays.toString(in)
+                        + ") do not match the weight's Cin " + w[0] + " (weight shape " + Arrays.toString(w)
+                        + " is " + TORCH_WEIGHT_AXES + "): make the weight's first dimension " + cin
+                        + ", or check that it is not in TensorFlow's order " + TF_FILTER_AXES);
+            }
+            requireGroups(group, cin);
+            int cout = outChannels(w[1], group, "weight", 1);
+            int[] x = {in[2], in[3], in[4]};
+            int[] k = {w[2], w[3], w[4]};
+            requireSpans(x, k, s, d);
+            int[] requested = requestedOutput(in, cout);
+            int[] o = new int[3];
+            int[] before = new int[3];
+            int[] after = new int[3];
+            StringBuilder invalid = new StringBuilder();
+            for (int a = 0; a < 3; a++) {
+                String axis = Axis.of(a).word();
+                int limit = Math.max(s[a], d[a]);
+                if (op[a] >= limit) {
+                    throw new IllegalArgumentException("output_padding along " + axis + " is " + op[a]
+                            + " but must be smaller than max(stride " + s[a] + ", dilation " + d[a] + ") = " + limit
+                            + ": use 0.." + (limit - 1));
+                }
+                long full = ShapeRules.fullSize(x[a], k[a], s[a], d[a]);
+                long size;
+                AxisPadding split;
+                if (autoPad == AutoPad.VALID) {
+                    size = full + op[a];
+                    split = new AxisPadding(0, 0);
+                    if (requested != null && requested[a] != size) {
+                        invalid.append(invalid.length() == 0 ? "" : "\n").append("output ").append(axis).append(' ')
+                                .append(requested[a]).append(" is not what VALID gives: ").append(s[a]).append("*(")
+                                .append(x[a]).append("-1) + ").append(op[a]).append(" + ").append(full - (long) s[a]
+                                * (x[a] - 1)).append(" = ").append(size).append("; use ").append(size)
+                                .append(", or auto_pad NOTSET to pad down to ").append(requested[a]);
+                        continue;
+                    }
+                } else if (requested != null || autoPad != AutoPad.NOTSET) {
+                    size = requested != null ? requested[a] : (long) x[a] * s[a];
+                    long total = ShapeRules.onnxTotalPadding(x[a], (int) Math.min(size, Integer.MAX_VALUE), k[a],
+                            s[a], d[a], op[a]);
+                    if (requested != null && total < 0) {
+                        invalid.append(invalid.length() == 0 ? "" : "\n").append("output ").append(axis).append(' ')
+                                .append(size).append(" is more than ").append(s[a]).append("*(").append(x[a])
+                                .append("-1) + ").append(op[a]).append(" + ").append(full - (long) s[a] * (x[a] - 1))
+                                .append(" = ").append(full + op[a]).append(", which would need negative pads; use an")
+                                .append(" output ").append(axis).append(" in 1..").append(full + op[a])
+                                .append(", or raise output_padding or the stride");
+                        continue;
+                    }
+                    split = ShapeRules.onnxSplit(autoPad, total);
+                } else {
+                    size = ShapeRules.onnxOutputSize(x[a], k[a], s[a], d[a], op[a], p[a], p[a + 3]);
+                    split = new AxisPadding(p[a], p[a + 3]);
+                    if (size < 1) {
+                        invalid.append(invalid.length() == 0 ? "" : "\n").append("output ").append(axis)
+                                .append(" would be ").append(s[a]).append("*(").append(x[a]).append("-1) + ")
+                                .append(op[a]).append(" + ").append(full - (long) s[a] * (x[a] - 1)).append(" - ")
+                                .append(p[a]).append(" - ").append(p[a + 3]).append(" = ").append(size)
+                                .append(", not positive: reduce the ").append(axis).append(" pads to at most ")
+                                .append(full + op[a] - 1).append(" together");
+                        continue;
+                    }
+                }
+                if (size > ShapeRules.MAX_SIZE) {
+                    throw new IllegalArgumentException("output " + axis + " would be " + size + ", more than "
+                            + ShapeRules.MAX_SIZE + " (the most an int index holds): use a smaller stride along "
+                            + axis + " or an output_shape");
+                }
+                o[a] = (int) size;
+                before[a] = split.before();
+                after[a] = Math.toIntExact(full - size - split.before());
+            }
+            if (invalid.length() > 0) {
+                throw new IllegalArgumentException(invalid.toString());
+            }
+            return new Deconv3dProblem(Convention.ONNX, Layout.NCDHW, FilterLayout.TORCH_IN_OUT_DHW, in[0], cin, cout,
+                    group, x, o, k, s, d, before, after, null, op, activation, autoPad);
+        }
+
+        /** The requested spatial output sizes, from 3 values or a full NCDHW shape (checked), or null. */
+        private int[] requestedOutput(int[] in, int cout) {
+            if (outputShape == null) {
+                return null;
+            }
+            if (outputShape.length == 3) {
+                for (int a = 0; a < 3; a++) {
+                    if (outputShape[a] < 1) {
+                        throw new IllegalArgumentException("output_shape " + Arrays.toString(outputShape) + " has "
+                                + Axis.of(a).word() + " " + outputShape[a] + ": use sizes of at least 1");
+                    }
+                }
+                return outputShape.clone();
+            }
+            int[] os = Args.shape("output_shape", outputShape, TORCH_INPUT_AXES.replace("channels", "Cout"));
+            if (os[0] != in[0]) {
+                throw new IllegalArgumentException("output_shape " + Arrays.toString(os) + " has batch " + os[0]
+                        + " but the input has batch " + in[0] + ": the batch must be the same, use " + in[0]);
+            }
+            if (os[1] != cout) {
+                throw new IllegalArgumentException("output_shape " + Arrays.toString(os) + " has " + os[1]
+                        + " channels but the weight gives Cout = " + cout + ": use " + cout);
+            }
+            return new int[] {os[2], os[3], os[4]};
+        }
+
+        private static int[] onnxPads(int[] pads) {
+            if (pads == null) {
+                throw new IllegalArgumentException("pads is null: pass one value for all or six (d,h,w begins, then"
+                        + " d,h,w ends)");
+            }
+            int[] p;
+            if (pads.length == 1) {
+                p = new int[] {pads[0], pads[0], pads[0], pads[0], pads[0], pads[0]};
+            } else if (pads.length == 6) {
+                p = pads.clone();
+            } else {
+                throw new IllegalArgumentException("pads " + Arrays.toString(pads) + " has " + pads.length
+                        + " values: give one for all, or six in ONNX's order d_begin,h_begin,w_begin,d_end,h_end,w_end");
+            }
+            for (int i = 0; i < 6; i++) {
+                if (p[i] < 0) {
+                    throw new IllegalArgumentException("pads " + Arrays.toString(pads) + " has " + p[i] + " at "
+                            + (i < 3 ? "the beginning" : "the end") + " of " + Axis.of(i % 3).word()
+                            + ": ONNX pads are 0 or more; use 0 or more");
+                }
+            }
+            return p;
         }
     }
 
@@ -429,7 +662,9 @@ public final class Deconv3dProblem {
     public int[] padAfter() { return padAfter.clone(); }
     /** TensorFlow's padding mode, or empty for a PyTorch problem. */
     public Optional<Padding> tfPadding() { return Optional.ofNullable(tfPadding); }
-    /** PyTorch's output_padding (zeros for TensorFlow problems). */
+    /** ONNX's auto_pad, or empty for a TensorFlow or PyTorch problem. */
+    public Optional<AutoPad> autoPad() { return Optional.ofNullable(autoPad); }
+    /** PyTorch's and ONNX's output_padding (zeros for TensorFlow problems). */
     public int[] outputPadding() { return outputPadding.clone(); }
     public Activation activation() { return activation; }
     /** Floats of the input for the problem's batch. */
@@ -459,7 +694,7 @@ public final class Deconv3dProblem {
         Args.positive("batch", batch);
         return new Deconv3dProblem(convention, layout, filterLayout, batch, inChannels, outChannels, groups,
                 inputSize, outputSize, kernel, stride, dilation, padBefore, padAfter, tfPadding, outputPadding,
-                activation);
+                activation, autoPad);
     }
 
     /** Useful floating-point operations: {@code 2 * N * |X| * Cin * Cout/groups * kd*kh*kw}. */
@@ -615,6 +850,29 @@ public final class Deconv3dProblem {
                     .append(" output_shape=").append(Arrays.toString(outputShape()));
             if (layout != Layout.NDHWC) {
                 b.append(" data_format=").append(layout);
+            }
+        } else if (convention == Convention.ONNX) {
+            int[] end = new int[3];
+            for (int a = 0; a < 3; a++) {
+                end[a] = padAfter[a] + outputPadding[a];
+            }
+            b.append("onnx input=").append(Arrays.toString(inputShape())).append(" weight=")
+                    .append(Arrays.toString(filterShape())).append(" strides=").append(Arrays.toString(stride))
+                    .append(" dilations=").append(Arrays.toString(dilation)).append(" output_padding=")
+                    .append(Arrays.toString(outputPadding)).append(" auto_pad=").append(autoPad);
+            if (autoPad == AutoPad.NOTSET) {
+                b.append(" pads=").append(Arrays.toString(new int[] {padBefore[0], padBefore[1], padBefore[2],
+                        end[0], end[1], end[2]})).append(" -> output=").append(Arrays.toString(outputShape()));
+            } else {
+                boolean sameDefault = autoPad != AutoPad.VALID && outputSize[0] == (long) inputSize[0] * stride[0]
+                        && outputSize[1] == (long) inputSize[1] * stride[1]
+                        && outputSize[2] == (long) inputSize[2] * stride[2];
+                if (!sameDefault) {
+                    b.append(" output_shape=").append(Arrays.toString(outputSize));
+                }
+                b.append(" -> output=").append(Arrays.toString(outputShape())).append(" pads=")
+                        .append(Arrays.toString(new int[] {padBefore[0], padBefore[1], padBefore[2], end[0], end[1],
+                                end[2]}));
             }
         } else {
             b.append("pytorch input=").append(Arrays.toString(inputShape())).append(" weight=")

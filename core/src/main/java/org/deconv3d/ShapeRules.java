@@ -142,6 +142,30 @@ public final class ShapeRules {
     }
 
     /**
+     * ONNX's total padding for an explicit output size: {@code s*(X-1) + op + K - O} (the spec's formula); negative
+     * when {@code O} passes the full result.
+     */
+    public static long onnxTotalPadding(int x, int o, int k, int s, int d, int outputPadding) {
+        return (long) s * (x - 1) + outputPadding + effectiveKernel(k, d) - o;
+    }
+
+    /**
+     * ONNX's split of a total padding: {@code SAME_UPPER} puts {@code total/2} at the beginning and the rest at the
+     * end; {@code NOTSET} and {@code SAME_LOWER} put the larger half at the beginning. Integer division truncates
+     * toward zero, as in the spec's reference and ONNX Runtime.
+     */
+    public static AxisPadding onnxSplit(AutoPad autoPad, long total) {
+        long half = total / 2;
+        long begin = autoPad == AutoPad.SAME_UPPER ? half : total - half;
+        return new AxisPadding(Math.toIntExact(begin), Math.toIntExact(total - begin));
+    }
+
+    /** ONNX's output size from explicit pads: {@code s*(X-1) + op + K - begin - end} (may be {@code <= 0}). */
+    public static long onnxOutputSize(int x, int k, int s, int d, int outputPadding, int begin, int end) {
+        return (long) s * (x - 1) + outputPadding + effectiveKernel(k, d) - begin - end;
+    }
+
+    /**
      * Why TensorFlow rejects output size {@code o}, or empty when it is valid. The text names the axis, the
      * formula with the numbers filled in, the valid range, and the sizes the other padding mode accepts.
      */

@@ -5,6 +5,9 @@ import java.util.Arrays;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.deconv3d.Axis;
+import org.deconv3d.Backends;
+import org.deconv3d.Deconv3d;
+import org.deconv3d.Deconv3dPlan;
 import org.deconv3d.Deconv3dProblem;
 import org.deconv3d.Padding;
 import org.deconv3d.ShapeRules;
@@ -50,6 +53,7 @@ final class ShapeCommand implements Callable<Integer> {
                 out.printf("  %-6s (%d-1)*%d - 2*%d + (%d-1)*%d + %d + 1 = %d   padding %d before, %d after%n",
                         Axis.of(a).word(), x[a], s[a], pad[a], k[a], d[a], op[a], o[a], pad[a], pad[a] - op[a]);
             }
+            printMemory(out, p);
             return 0;
         }
         Padding padding = options.tfPadding();
@@ -72,6 +76,7 @@ final class ShapeCommand implements Callable<Integer> {
         }
         if (requested == null) {
             printPadding(out, defaults);
+            printMemory(out, defaults);
             return 0;
         }
         boolean valid = true;
@@ -93,7 +98,31 @@ final class ShapeCommand implements Callable<Integer> {
         Deconv3dProblem p = options.build(input, filter); // also checks batch, channels and length
         out.println("output shape " + Arrays.toString(p.outputShape()) + " is valid");
         printPadding(out, p);
+        printMemory(out, p);
         return 0;
+    }
+
+    /** The tensors' sizes and the working memory of a run on the backend that would be chosen. */
+    static void printMemory(PrintWriter out, Deconv3dProblem p) {
+        out.printf("memory: input %s, filter %s, output %s", size(p.inputBytes()), size(p.filterBytes()),
+                size(p.outputBytes()));
+        if (p.filterBytes() <= 256L << 20) { // a plan needs a filter array; skip the figure for huge filters
+            Deconv3d backend = Backends.select(p);
+            try (Deconv3dPlan plan = backend.plan(p, new float[p.filterLength()], null)) {
+                out.printf(", working memory %s (%s backend, per run of batch %d)", size(plan.workspaceBytes()),
+                        backend.name(), p.batch());
+            }
+        }
+        out.println();
+    }
+
+    private static String size(long bytes) {
+        if (bytes < 10 * 1024) {
+            return bytes + " B";
+        }
+        return bytes < 10L << 20 ? String.format("%.1f KiB", bytes / 1024.0)
+                : bytes < 10L << 30 ? String.format("%.1f MiB", bytes / 1048576.0)
+                : String.format("%.1f GiB", bytes / 1073741824.0);
     }
 
     private static void printPadding(PrintWriter out, Deconv3dProblem p) {

@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.deconv3d.Activation;
+import org.deconv3d.AutoPad;
 import org.deconv3d.Deconv3dProblem;
 import org.deconv3d.Layout;
 import org.deconv3d.Padding;
@@ -40,6 +41,18 @@ public final class ProblemText {
                     .stride(ints(f.get("stride"))).padding(ints(f.get("padding")))
                     .outputPadding(ints(f.get("output_padding"))).dilation(ints(f.get("dilation")))
                     .groups(groups).activation(act).build();
+        }
+        if (line.startsWith("onnx ")) {
+            AutoPad mode = AutoPad.parse(f.get("auto_pad"));
+            Deconv3dProblem.OnnxBuilder b = Deconv3dProblem.onnx(ints(f.get("input")), ints(f.get("weight")))
+                    .strides(ints(f.get("strides"))).dilations(ints(f.get("dilations")))
+                    .outputPadding(ints(f.get("output_padding"))).autoPad(mode).group(groups).activation(act);
+            if (mode == AutoPad.NOTSET) {
+                b.pads(ints(f.get("pads")));
+            } else if (f.containsKey("output_shape")) {
+                b.outputShape(ints(f.get("output_shape")));
+            }
+            return b.build();
         }
         throw new IllegalArgumentException("not a problem description: " + line);
     }

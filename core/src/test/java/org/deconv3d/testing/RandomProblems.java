@@ -2,6 +2,7 @@ package org.deconv3d.testing;
 
 import java.util.Random;
 import org.deconv3d.Activation;
+import org.deconv3d.AutoPad;
 import org.deconv3d.Deconv3dProblem;
 import org.deconv3d.Layout;
 import org.deconv3d.Padding;
@@ -86,6 +87,9 @@ public final class RandomProblems {
                     .strides(s).dilations(d).padding(padding).outputShape(out).groups(groups).dataFormat(layout)
                     .activation(act).build();
         }
+        if (r.nextInt(3) == 0) {
+            return onnx(r, batch, cin, coutPerGroup, groups, x, k, s, d, act);
+        }
         int[] p = new int[3];
         int[] op = new int[3];
         for (int a = 0; a < 3; a++) {
@@ -96,6 +100,34 @@ public final class RandomProblems {
         return Deconv3dProblem.pytorch(new int[] {batch, cin, x[0], x[1], x[2]},
                         new int[] {cin, coutPerGroup, k[0], k[1], k[2]})
                 .stride(s).padding(p).outputPadding(op).dilation(d).groups(groups).activation(act).build();
+    }
+
+    /** An ONNX problem: every auto_pad mode, explicit pads or an output_shape, output_padding. */
+    private static Deconv3dProblem onnx(Random r, int batch, int cin, int coutPerGroup, int groups, int[] x, int[] k,
+            int[] s, int[] d, Activation act) {
+        AutoPad mode = AutoPad.values()[r.nextInt(4)];
+        int[] op = new int[3];
+        int[] pads = new int[6];
+        int[] o = new int[3];
+        boolean giveOutput = mode != AutoPad.VALID && r.nextBoolean();
+        for (int a = 0; a < 3; a++) {
+            int full = (x[a] - 1) * s[a] + (k[a] - 1) * d[a] + 1;
+            op[a] = r.nextInt(Math.max(s[a], d[a]));
+            int room = full + op[a] - 1; // pads may remove all but one output
+            pads[a] = r.nextInt(Math.max(1, room / 2 + 1));
+            pads[a + 3] = r.nextInt(Math.max(1, room - pads[a] + 1));
+            o[a] = 1 + r.nextInt(full + op[a]);
+        }
+        Deconv3dProblem.OnnxBuilder b = Deconv3dProblem.onnx(new int[] {batch, cin, x[0], x[1], x[2]},
+                new int[] {cin, coutPerGroup, k[0], k[1], k[2]}).strides(s).dilations(d).outputPadding(op)
+                .autoPad(mode).group(groups).activation(act);
+        if (mode == AutoPad.NOTSET && !giveOutput) {
+            b.pads(pads);
+        }
+        if (giveOutput) {
+            b.outputShape(o);
+        }
+        return b.build();
     }
 
     private static Activation activation(Random r) {

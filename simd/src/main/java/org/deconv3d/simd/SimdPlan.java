@@ -29,12 +29,15 @@ final class SimdPlan extends AbstractPlan {
     private final Epilogue epilogue;
     private final ParallelRunner runner;
     private final long parallelFlops;
+    /** Samples per parallel section: what fits one array and the caller's workspace cap. */
+    private final int samplesPerChunk;
     private final ArrayDeque<Workspace> idle = new ArrayDeque<>();
     /** Non-null when the filter has a non-finite value: runs then use the reference loops on these copies. */
     private final float[] referenceFilter;
     private final float[] referenceBias;
 
-    SimdPlan(Deconv3dProblem problem, float[] filter, float[] bias, int threads, long parallelFlops) {
+    SimdPlan(Deconv3dProblem problem, float[] filter, float[] bias, int threads, long parallelFlops,
+            long workspaceCap) {
         super(problem, SimdProvider.NAME);
         this.parallelFlops = parallelFlops;
         float[] biasCopy = bias == null ? null : bias.clone();
@@ -45,6 +48,7 @@ final class SimdPlan extends AbstractPlan {
             loop = null;
             epilogue = null;
             runner = new ParallelRunner(1);
+            samplesPerChunk = Integer.MAX_VALUE;
             return;
         }
         referenceFilter = null;
@@ -54,6 +58,17 @@ final class SimdPlan extends AbstractPlan {
         epilogue = new Epilogue(schedule, weights, biasCopy);
         loop = new TileLoop(schedule, weights, epilogue);
         runner = new ParallelRunner(Math.max(1, threads));
+        long fixed = 4 * schedule.workspaceFloats(0, runner.maxWorkers());
+        long perSample = 4L * schedule.paddedPerSample;
+        long one = fixed + perSample;
+        if (one > workspaceCap) {
+            throw new IllegalStateException("the simd backend needs " + one + " bytes of working memory for one"
+                    + " sample of " + problem.describe() + " (its zero-padded input copy and " + runner.maxWorkers()
+                    + " row buffers), more than the cap of " + workspaceCap + " bytes: raise the cap to at least "
+                    + one + ", use fewer threads, or the reference backend (which needs none)");
+        }
+        long capped = perSample == 0 ? Integer.MAX_VALUE : (workspaceCap - fixed) / perSample;
+        samplesPerChunk = (int) Math.max(1, Math.min(schedule.samplesPerChunk(), capped));
     }
 
     private static boolean allFinite(float[] values) {
@@ -95,7 +110,7 @@ final class SimdPlan extends AbstractPlan {
         if (schedule == null) {
             return 0;
         }
-        int chunk = Math.min(batch, schedule.samplesPerChunk());
+        int chunk = Math.min(batch, samplesPerChunk);
         return 4 * schedule.workspaceFloats(chunk, runner.maxWorkers());
     }
 
@@ -119,11 +134,12 @@ final class SimdPlan extends AbstractPlan {
                     outputOffset, batch);
             return new int[] {1};
         }
-        int chunk = Math.min(batch, schedule.samplesPerChunk());
+        int chunk = Math.min(batch, samplesPerChunk);
         Workspace ws = take(chunk);
         try {
             int[] counts = null;
-            // One parallel section per chunk of samples whose padded copies fit one array (almost always one).
+            // One parallel section per chunk of samples whose padded copies fit one array and the workspace cap
+            // (almost always one).
             for (int n = 0; n < batch; n += chunk) {
                 int m = Math.min(chunk, batch - n);
                 ws.bind(input, inputOffset + n * schedule.inputPerSample, output,

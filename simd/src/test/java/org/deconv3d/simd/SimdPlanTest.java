@@ -343,4 +343,36 @@ class SimdPlanTest {
             org.deconv3d.testing.SlicesCheck.check(simd, org.deconv3d.testing.RandomProblems.draw(base + i), base + i);
         }
     }
+
+    /** A workspace cap makes a large batch run in chunks that fit, with the same result; one sample too big fails. */
+    @Test
+    void aWorkspaceCapChunksTheBatchOrFailsNamingBothFigures() {
+        Deconv3dProblem p = Deconv3dProblem.tensorflow(new int[] {1, 8, 6, 6, 8}, new int[] {3, 3, 3, 8, 8})
+                .strides(2).dataFormat(org.deconv3d.Layout.NCDHW).build();
+        Case c = Case.of(p, 12, true, true);
+        int batch = 6;
+        float[] x = new float[batch * p.inputLengthPerSample()];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (i * 7 % 11) - 5;
+        }
+        float[] uncapped = new float[batch * p.outputLengthPerSample()];
+        float[] capped = new float[uncapped.length];
+        long oneSample;
+        try (Deconv3dPlan plan = simd.plan(p, c.filter(), c.bias(), org.deconv3d.PlanOptions.defaults().threads(2))) {
+            plan.run(x, 0, uncapped, 0, batch);
+            oneSample = plan.workspaceBytes(1);
+            assertTrue(plan.workspaceBytes(batch) > 2 * oneSample / 2 + oneSample, "grows with the batch");
+        }
+        long cap = oneSample + oneSample / 2; // room for one sample, not two
+        try (Deconv3dPlan plan = simd.plan(p, c.filter(), c.bias(),
+                org.deconv3d.PlanOptions.defaults().threads(2).workspaceCap(cap))) {
+            assertTrue(plan.workspaceBytes(batch) <= cap, plan.workspaceBytes(batch) + " > cap " + cap);
+            plan.run(x, 0, capped, 0, batch);
+        }
+        assertArrayEquals(uncapped, capped, "chunked under the cap, the result is the same");
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> simd.plan(p, c.filter(), c.bias(),
+                org.deconv3d.PlanOptions.defaults().threads(2).workspaceCap(oneSample - 1)));
+        assertTrue(e.getMessage().contains("more than the cap of " + (oneSample - 1)), e.getMessage());
+        assertTrue(e.getMessage().contains("raise the cap to at least " + oneSample), e.getMessage());
+    }
 }
