@@ -27,8 +27,12 @@ final class Npy {
     private static final Pattern SHAPE = Pattern.compile("'shape'\\s*:\\s*\\(([^)]*)\\)");
     private static final String CONVERT = "convert it with numpy: np.save(path, np.ascontiguousarray(a, dtype='<f4'))";
 
-    /** A float32 array with its shape. */
-    record Array(int[] shape, float[] data) {
+    /**
+     * A float32 array with its shape.
+     *
+     * @param converted null for float32 data, else the file's dtype, which was converted to float32
+     */
+    record Array(int[] shape, float[] data, String converted) {
     }
 
     private Npy() {
@@ -74,10 +78,7 @@ final class Npy {
             readFully(ch, hb, headerStart);
             String header = new String(hb.array(), 0, hb.position(), StandardCharsets.ISO_8859_1);
             String descr = find(DESCR, header, name, "descr");
-            if (!descr.equals("<f4") && !descr.equals("=f4")) {
-                throw new IllegalArgumentException(name + " holds dtype '" + descr + "', expected little-endian"
-                        + " float32 ('<f4'): " + CONVERT);
-            }
+            Dtype dtype = Dtype.of(descr, name);
             if (find(ORDER, header, name, "fortran_order").equals("True")) {
                 throw new IllegalArgumentException(name + " is in Fortran order, expected C order: " + CONVERT);
             }
@@ -92,25 +93,105 @@ final class Npy {
                 }
             }
             long dataStart = headerStart + headerLength;
-            long expectedBytes = count * 4;
+            long expectedBytes = count * dtype.size;
             if (size - dataStart != expectedBytes) {
                 throw new IllegalArgumentException(name + " should hold " + expectedBytes + " bytes of data for shape "
-                        + Arrays.toString(shape) + " but holds " + (size - dataStart) + ": the file is truncated or"
-                        + " has trailing bytes; save it again with numpy");
+                        + Arrays.toString(shape) + " (" + descr + ") but holds " + (size - dataStart) + ": the file is"
+                        + " truncated or has trailing bytes; save it again with numpy");
             }
             float[] data = Memory.allocateFloats(count, "the data of " + name);
-            ByteBuffer chunk = ByteBuffer.allocate(CHUNK).order(ByteOrder.LITTLE_ENDIAN);
+            ByteBuffer chunk = ByteBuffer.allocate(CHUNK).order(dtype.order);
             long at = dataStart;
+            int perChunk = CHUNK / dtype.size;
             for (int done = 0; done < count; ) {
-                int n = (int) Math.min(CHUNK / 4, count - done);
-                chunk.clear().limit(n * 4);
+                int n = (int) Math.min(perChunk, count - done);
+                chunk.clear().limit(n * dtype.size);
                 readFully(ch, chunk, at);
                 chunk.flip();
-                chunk.asFloatBuffer().get(data, done, n);
+                dtype.convert(chunk, data, done, n);
                 done += n;
-                at += 4L * n;
+                at += (long) dtype.size * n;
             }
-            return new Array(shape, data);
+            return new Array(shape, data, dtype.isFloat32() ? null : descr);
+        }
+    }
+
+    /** The dtypes the CLI reads: float32 as is; float16/64 and integers (and bool) converted to float32. */
+    private static final class Dtype {
+        final char kind;
+        final int size;
+        final ByteOrder order;
+
+        private Dtype(char kind, int size, ByteOrder order) {
+            this.kind = kind;
+            this.size = size;
+            this.order = order;
+        }
+
+        static Dtype of(String descr, String name) {
+            if (descr.length() >= 3) {
+                char byteOrder = descr.charAt(0);
+                char kind = descr.charAt(1);
+                String bits = descr.substring(2);
+                ByteOrder order = byteOrder == '>' ? ByteOrder.BIG_ENDIAN
+                        : byteOrder == '<' || byteOrder == '|' || byteOrder == '=' ? ByteOrder.LITTLE_ENDIAN : null;
+                boolean known = order != null && (kind == 'f' && (bits.equals("2") || bits.equals("4")
+                        || bits.equals("8")) || (kind == 'i' || kind == 'u') && (bits.equals("1") || bits.equals("2")
+                        || bits.equals("4") || bits.equals("8")) || kind == 'b' && bits.equals("1"));
+                if (known) {
+                    return new Dtype(kind, Integer.parseInt(bits), order);
+                }
+            }
+            throw new IllegalArgumentException(name + " holds dtype '" + descr + "', which cannot be converted to"
+                    + " float32 (floats, integers and bools can): " + CONVERT);
+        }
+
+        boolean isFloat32() {
+            return kind == 'f' && size == 4;
+        }
+
+        void convert(ByteBuffer b, float[] to, int at, int n) {
+            if (isFloat32()) {
+                b.asFloatBuffer().get(to, at, n);
+                return;
+            }
+            for (int i = 0; i < n; i++) {
+                to[at + i] = next(b);
+            }
+        }
+
+        private float next(ByteBuffer b) {
+            switch (kind) {
+                case 'f':
+                    return size == 8 ? (float) b.getDouble() : halfToFloat(b.getShort());
+                case 'b':
+                    return b.get() != 0 ? 1f : 0f;
+                case 'i':
+                    return size == 1 ? b.get() : size == 2 ? b.getShort() : size == 4 ? (float) b.getInt() : (float) b.getLong();
+                default: // unsigned
+                    return size == 1 ? Byte.toUnsignedInt(b.get()) : size == 2 ? Short.toUnsignedInt(b.getShort())
+                            : size == 4 ? (float) Integer.toUnsignedLong(b.getInt()) : unsignedLong(b.getLong());
+            }
+        }
+
+        private static float unsignedLong(long v) {
+            return v >= 0 ? (float) v : (float) ((v >>> 1) | (v & 1)) * 2f;
+        }
+
+        /** IEEE 754 binary16 to float, exactly (Float.float16ToFloat exists only from JDK 20). */
+        static float halfToFloat(short h) {
+            int bits = h & 0xffff;
+            int sign = (bits & 0x8000) << 16;
+            int exp = (bits >>> 10) & 0x1f;
+            int mant = bits & 0x3ff;
+            if (exp == 0x1f) {
+                return Float.intBitsToFloat(sign | 0x7f800000 | (mant << 13));
+            }
+            if (exp == 0) {
+                float v = mant * 0x1p-24f; // subnormal (or zero)
+                return sign == 0 ? v : -v;
+            }
+            return Float.intBitsToFloat(sign | ((exp + 112) << 23) | (mant << 13));
         }
     }
 

@@ -2,6 +2,7 @@ package org.deconv3d.cli;
 
 import java.util.Locale;
 import org.deconv3d.Activation;
+import org.deconv3d.AutoPad;
 import org.deconv3d.Deconv3dProblem;
 import org.deconv3d.Layout;
 import org.deconv3d.Padding;
@@ -11,9 +12,19 @@ import picocli.CommandLine.Option;
 final class ProblemOptions {
 
     @Option(names = "--convention", defaultValue = "tensorflow",
-            description = "tensorflow (default: NDHWC, filter [kd,kh,kw,Cout,Cin], SAME/VALID) or torch"
-                    + " (NCDHW, weight [Cin,Cout/groups,kd,kh,kw], numeric padding)")
+            description = "tensorflow (default: NDHWC, filter [kd,kh,kw,Cout,Cin], SAME/VALID), torch"
+                    + " (NCDHW, weight [Cin,Cout/groups,kd,kh,kw], numeric padding) or onnx (ConvTranspose: NCDHW,"
+                    + " weight as torch, --pads/--auto-pad)")
     String convention;
+
+    @Option(names = "--auto-pad", paramLabel = "MODE",
+            description = "onnx only: NOTSET (default), SAME_UPPER, SAME_LOWER or VALID")
+    String autoPad;
+
+    @Option(names = "--pads", paramLabel = "P|6 values",
+            description = "onnx only: one value for all, or six in ONNX's order d_begin,h_begin,w_begin,d_end,h_end,"
+                    + "w_end; default 0")
+    IntList pads;
 
     @Option(names = "--strides", defaultValue = "1", paramLabel = "S|S,S,S",
             description = "one stride for all axes or three (d,h,w); default 1")
@@ -28,7 +39,8 @@ final class ProblemOptions {
     String padding;
 
     @Option(names = "--output-shape", paramLabel = "N,D,H,W,C",
-            description = "tensorflow only: the output_shape to check/use; default: Keras' size")
+            description = "tensorflow: the output_shape to check/use (default: Keras' size); onnx: the three"
+                    + " spatial sizes or the full NCDHW shape (pads are then computed)")
     IntList outputShape;
 
     @Option(names = "--output-padding", defaultValue = "0", paramLabel = "P|P,P,P",
@@ -46,14 +58,25 @@ final class ProblemOptions {
             description = "none, relu, leaky_relu[:slope], sigmoid or tanh; default none")
     String activation;
 
-    boolean torch() {
+    /** The convention named by {@code --convention}. */
+    org.deconv3d.Convention convention() {
         String c = convention.toLowerCase(Locale.ROOT);
         switch (c) {
-            case "tensorflow": case "tf": return false;
-            case "torch": case "pytorch": return true;
+            case "tensorflow": case "tf": return org.deconv3d.Convention.TENSORFLOW;
+            case "torch": case "pytorch": return org.deconv3d.Convention.PYTORCH;
+            case "onnx": return org.deconv3d.Convention.ONNX;
             default:
-                throw new IllegalArgumentException("--convention " + convention + " is not known: use tensorflow or torch");
+                throw new IllegalArgumentException("--convention " + convention + " is not known: use tensorflow,"
+                        + " torch or onnx");
         }
+    }
+
+    boolean torch() {
+        return convention() == org.deconv3d.Convention.PYTORCH;
+    }
+
+    boolean onnx() {
+        return convention() == org.deconv3d.Convention.ONNX;
     }
 
     Padding tfPadding() {
@@ -78,6 +101,27 @@ final class ProblemOptions {
     }
 
     Deconv3dProblem build(int[] input, int[] filter) {
+        if (!onnx() && (autoPad != null || pads != null)) {
+            throw new IllegalArgumentException((autoPad != null ? "--auto-pad" : "--pads") + " is an onnx argument:"
+                    + " use --convention onnx, or --padding for " + (torch() ? "torch" : "tensorflow"));
+        }
+        if (onnx()) {
+            if (padding != null) {
+                throw new IllegalArgumentException("--padding is not an onnx argument: use --pads (begins then ends)"
+                        + " or --auto-pad");
+            }
+            Deconv3dProblem.OnnxBuilder b = Deconv3dProblem.onnx(input, filter).strides(IntList.of(strides))
+                    .dilations(IntList.of(dilations)).outputPadding(IntList.of(outputPadding)).group(groups)
+                    .autoPad(autoPad == null ? AutoPad.NOTSET : AutoPad.parse(autoPad))
+                    .activation(Activation.parse(activation));
+            if (pads != null) {
+                b.pads(IntList.of(pads));
+            }
+            if (outputShape != null) {
+                b.outputShape(IntList.of(outputShape));
+            }
+            return b.build();
+        }
         if (torch()) {
             if (outputShape != null) {
                 throw new IllegalArgumentException("--output-shape is a tensorflow argument: with --convention torch"

@@ -52,10 +52,13 @@ final class RunCommand implements Callable<Integer> {
         refuseOverwritingAnInput();
         Npy.Array x = Npy.read(input);
         Npy.Array w = Npy.read(filter);
+        noteConversion(log, input, x);
+        noteConversion(log, filter, w);
         Deconv3dProblem p = options.build(x.shape(), w.shape());
         float[] b = null;
         if (bias != null) {
             Npy.Array ba = Npy.read(bias);
+            noteConversion(log, bias, ba);
             if (ba.shape().length != 1 || ba.shape()[0] != p.outChannels()) {
                 throw new IllegalArgumentException(bias + " has shape " + Arrays.toString(ba.shape())
                         + " but the bias must have shape [" + p.outChannels() + "] (one value per output channel):"
@@ -78,6 +81,12 @@ final class RunCommand implements Callable<Integer> {
                     + " state)%n", firstMs);
         }
         return 0;
+    }
+
+    private static void noteConversion(PrintWriter log, Path file, Npy.Array a) {
+        if (a.converted() != null) {
+            log.println("note: " + file + " holds dtype '" + a.converted() + "', converted to float32");
+        }
     }
 
     /** Writing the output over an input file would destroy it before (or while) it is read: refuse. */

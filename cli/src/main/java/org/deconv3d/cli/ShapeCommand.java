@@ -42,6 +42,17 @@ final class ShapeCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         int[] input = IntList.of(inputShape);
         int[] filter = IntList.of(filterShape);
+        if (options.onnx()) {
+            Deconv3dProblem p = options.build(input, filter);
+            out.println("convention: onnx (ConvTranspose), input " + Arrays.toString(p.inputShape()) + " NCDHW, weight "
+                    + Arrays.toString(p.filterShape()) + ", auto_pad " + p.autoPad().orElseThrow());
+            out.println("output shape: " + Arrays.toString(p.outputShape()));
+            int[] before = p.padBefore(), after = p.padAfter(), op = p.outputPadding();
+            out.println("pads=[" + before[0] + ", " + before[1] + ", " + before[2] + ", " + (after[0] + op[0]) + ", "
+                    + (after[1] + op[1]) + ", " + (after[2] + op[2]) + "] (d,h,w begins, then ends)");
+            printMemory(out, p);
+            return 0;
+        }
         if (options.torch()) {
             Deconv3dProblem p = options.build(input, filter);
             out.println("convention: torch (ConvTranspose3d), input " + Arrays.toString(p.inputShape())

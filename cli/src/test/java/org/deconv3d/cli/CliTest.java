@@ -166,12 +166,12 @@ class CliTest {
 
         Npy.write(x, new int[] {1, 2, 2, 2, 4}, new float[32]);
         byte[] bytes = Files.readAllBytes(x);
-        String text = new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1).replace("<f4", "<f8");
+        String text = new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1).replace("<f4", "<c8");
         Files.write(x, text.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
         assertError(cli("run", "--input", x.toString(), "--filter", w.toString(), "--out", y.toString()),
-                "holds dtype '<f8', expected little-endian float32");
+                "holds dtype '<c8', which cannot be converted to float32");
 
-        text = text.replace("<f8", "<f4").replace("'fortran_order': False", "'fortran_order': True ");
+        text = text.replace("<c8", "<f4").replace("'fortran_order': False", "'fortran_order': True ");
         Files.write(x, text.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
         assertError(cli("run", "--input", x.toString(), "--filter", w.toString(), "--out", y.toString()),
                 "Fortran order");
