@@ -890,6 +890,68 @@ public final class Deconv3dProblem {
         return b.toString();
     }
 
+    private static final java.util.regex.Pattern PARSE_FIELD =
+            java.util.regex.Pattern.compile("(\\w+)=(\\[[^\\]]*\\]|\\S+)");
+
+    /**
+     * Rebuilds a problem from its {@link #describe()} line (the round trip is exact: {@code parse(p.describe())}
+     * equals {@code p}), e.g. to send a problem to another JVM or to replay a failing case.
+     *
+     * @throws IllegalArgumentException if the line is not a description, or the problem it describes is invalid
+     */
+    public static Deconv3dProblem parse(String line) {
+        if (line == null) {
+            throw new IllegalArgumentException("description is null: pass a line made by Deconv3dProblem.describe()");
+        }
+        java.util.Map<String, String> f = new java.util.HashMap<>();
+        java.util.regex.Matcher m = PARSE_FIELD.matcher(line);
+        while (m.find()) {
+            f.put(m.group(1), m.group(2));
+        }
+        Activation act = f.containsKey("activation") ? Activation.parse(f.get("activation")) : Activation.NONE;
+        int groups = f.containsKey("groups") ? Integer.parseInt(f.get("groups")) : 1;
+        if (line.startsWith("tensorflow ")) {
+            return Deconv3dProblem.tensorflow(listOf(f.get("input")), listOf(f.get("filter")))
+                    .strides(listOf(f.get("strides"))).dilations(listOf(f.get("dilations")))
+                    .padding(Padding.parse(f.get("padding"))).outputShape(listOf(f.get("output_shape")))
+                    .dataFormat(f.containsKey("data_format") ? Layout.valueOf(f.get("data_format")) : Layout.NDHWC)
+                    .groups(groups).activation(act).build();
+        }
+        if (line.startsWith("pytorch ")) {
+            return Deconv3dProblem.pytorch(listOf(f.get("input")), listOf(f.get("weight")))
+                    .stride(listOf(f.get("stride"))).padding(listOf(f.get("padding")))
+                    .outputPadding(listOf(f.get("output_padding"))).dilation(listOf(f.get("dilation")))
+                    .groups(groups).activation(act).build();
+        }
+        if (line.startsWith("onnx ")) {
+            AutoPad mode = AutoPad.parse(f.get("auto_pad"));
+            Deconv3dProblem.OnnxBuilder b = Deconv3dProblem.onnx(listOf(f.get("input")), listOf(f.get("weight")))
+                    .strides(listOf(f.get("strides"))).dilations(listOf(f.get("dilations")))
+                    .outputPadding(listOf(f.get("output_padding"))).autoPad(mode).group(groups).activation(act);
+            if (mode == AutoPad.NOTSET) {
+                b.pads(listOf(f.get("pads")));
+            } else if (f.containsKey("output_shape")) {
+                b.outputShape(listOf(f.get("output_shape")));
+            }
+            return b.build();
+        }
+        throw new IllegalArgumentException("not a problem description: " + line + ": it must start with"
+                + " 'tensorflow ', 'pytorch ' or 'onnx ' as Deconv3dProblem.describe() writes it");
+    }
+
+    private static int[] listOf(String list) {
+        if (list == null) {
+            throw new IllegalArgumentException("a problem description lacks a field: use Deconv3dProblem.describe()");
+        }
+        String body = list.replace("[", "").replace("]", "").trim();
+        String[] parts = body.split(",");
+        int[] v = new int[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            v[i] = Integer.parseInt(parts[i].trim());
+        }
+        return v;
+    }
+
     @Override
     public String toString() {
         return describe();

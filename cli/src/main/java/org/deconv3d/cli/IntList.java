@@ -9,9 +9,9 @@ import picocli.CommandLine.TypeConversionException;
  *
  * @param values the integers, in order
  */
-record IntList(int[] values) {
+public record IntList(int[] values) {
 
-    static IntList parse(String text) {
+    public static IntList parse(String text) {
         String[] parts = text.split(",", -1);
         int[] v = new int[parts.length];
         for (int i = 0; i < parts.length; i++) {

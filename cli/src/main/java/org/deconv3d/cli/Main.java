@@ -43,7 +43,7 @@ public final class Main {
     }
 
     /** The one-line message for a failure the user can fix, or null for a bug. */
-    static String expectedFailure(Exception e) {
+    public static String expectedFailure(Exception e) {
         if (e instanceof IllegalArgumentException || e instanceof IllegalStateException) {
             return e.getMessage();
         }

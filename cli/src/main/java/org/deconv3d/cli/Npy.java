@@ -16,10 +16,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * NumPy {@code .npy} files of little-endian float32 in C order: the only kind the CLI reads and writes. Anything
- * else (another dtype, Fortran order, a truncated file) is rejected with a message saying how to convert it.
+ * NumPy {@code .npy} files in C order: written as little-endian float32; read as float32, or converted to it from
+ * float16/64, integers and bools. Anything else (complex, Fortran order, a truncated file) is rejected with a
+ * message saying how to convert it. Shared by the command line and the Spark job.
  */
-final class Npy {
+public final class Npy {
 
     private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
     private static final Pattern DESCR = Pattern.compile("'descr'\\s*:\\s*'([^']*)'");
@@ -32,7 +33,7 @@ final class Npy {
      *
      * @param converted null for float32 data, else the file's dtype, which was converted to float32
      */
-    record Array(int[] shape, float[] data, String converted) {
+    public record Array(int[] shape, float[] data, String converted) {
     }
 
     private Npy() {
@@ -41,79 +42,122 @@ final class Npy {
     /** Bytes moved per read or write call: large files stream through this, never through a second full copy. */
     private static final int CHUNK = 1 << 20;
 
-    static Array read(Path path) throws IOException {
+    /** Reads a .npy file, streaming it (no second copy of the data). */
+    public static Array read(Path path) throws IOException {
         String name = path.toString();
         if (Files.isDirectory(path)) {
             throw new IllegalArgumentException(name + " is a directory, not a .npy file: pass the path of a .npy file");
         }
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
-            long size = ch.size();
-            ByteBuffer start = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN);
-            readFully(ch, start, 0);
-            byte[] magic = new byte[6];
-            start.get(0, magic);
-            if (start.position() < 10 || !Arrays.equals(magic, MAGIC)) {
-                throw new IllegalArgumentException(name + " is not a .npy file (no \\x93NUMPY magic): " + CONVERT);
-            }
-            int major = start.get(6);
-            long headerLength;
-            int headerStart;
-            if (major == 1) {
-                headerLength = Short.toUnsignedInt(start.getShort(8));
-                headerStart = 10;
-            } else if (major == 2 || major == 3) {
-                if (start.position() < 12) {
-                    throw new IllegalArgumentException(name + " is truncated inside its header: " + CONVERT);
+            return parse(new Source() {
+                @Override
+                public long size() throws IOException {
+                    return ch.size();
                 }
-                headerLength = Integer.toUnsignedLong(start.getInt(8));
-                headerStart = 12;
-            } else {
-                throw new IllegalArgumentException(name + " has .npy format version " + major
-                        + ", expected 1, 2 or 3: " + CONVERT);
-            }
-            if (headerLength > 1 << 20 || headerStart + headerLength > size) {
+
+                @Override
+                public void read(ByteBuffer into, long position) throws IOException {
+                    readFully(ch, into, position);
+                }
+            }, name);
+        }
+    }
+
+    /** A .npy file held in memory (e.g. handed over by Spark's binary-file source), named for messages. */
+    public static Array decode(byte[] bytes, String name) {
+        try {
+            return parse(new Source() {
+                @Override
+                public long size() {
+                    return bytes.length;
+                }
+
+                @Override
+                public void read(ByteBuffer into, long position) {
+                    int n = (int) Math.min(into.remaining(), Math.max(0, bytes.length - position));
+                    into.put(bytes, (int) position, n);
+                }
+            }, name);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e); // no I/O on an array
+        }
+    }
+
+    /** Random access to a .npy file's bytes: a file channel or an array. */
+    private interface Source {
+        long size() throws IOException;
+
+        /** Fills {@code into} from {@code position} on, or up to the end. */
+        void read(ByteBuffer into, long position) throws IOException;
+    }
+
+    private static Array parse(Source ch, String name) throws IOException {
+        long size = ch.size();
+        ByteBuffer start = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN);
+        ch.read(start, 0);
+        byte[] magic = new byte[6];
+        start.get(0, magic);
+        if (start.position() < 10 || !Arrays.equals(magic, MAGIC)) {
+            throw new IllegalArgumentException(name + " is not a .npy file (no \\x93NUMPY magic): " + CONVERT);
+        }
+        int major = start.get(6);
+        long headerLength;
+        int headerStart;
+        if (major == 1) {
+            headerLength = Short.toUnsignedInt(start.getShort(8));
+            headerStart = 10;
+        } else if (major == 2 || major == 3) {
+            if (start.position() < 12) {
                 throw new IllegalArgumentException(name + " is truncated inside its header: " + CONVERT);
             }
-            ByteBuffer hb = ByteBuffer.allocate((int) headerLength);
-            readFully(ch, hb, headerStart);
-            String header = new String(hb.array(), 0, hb.position(), StandardCharsets.ISO_8859_1);
-            String descr = find(DESCR, header, name, "descr");
-            Dtype dtype = Dtype.of(descr, name);
-            if (find(ORDER, header, name, "fortran_order").equals("True")) {
-                throw new IllegalArgumentException(name + " is in Fortran order, expected C order: " + CONVERT);
-            }
-            int[] shape = parseShape(find(SHAPE, header, name, "shape"), name);
-            long count = 1;
-            for (int d : shape) {
-                count *= d;
-                if (count > Integer.MAX_VALUE) {
-                    throw new IllegalArgumentException(name + " has shape " + Arrays.toString(shape) + ", more than "
-                            + Integer.MAX_VALUE + " elements, more than a Java array holds: split it into smaller"
-                            + " volumes (e.g. along the batch)");
-                }
-            }
-            long dataStart = headerStart + headerLength;
-            long expectedBytes = count * dtype.size;
-            if (size - dataStart != expectedBytes) {
-                throw new IllegalArgumentException(name + " should hold " + expectedBytes + " bytes of data for shape "
-                        + Arrays.toString(shape) + " (" + descr + ") but holds " + (size - dataStart) + ": the file is"
-                        + " truncated or has trailing bytes; save it again with numpy");
-            }
-            float[] data = Memory.allocateFloats(count, "the data of " + name);
-            ByteBuffer chunk = ByteBuffer.allocate(CHUNK).order(dtype.order);
-            long at = dataStart;
-            int perChunk = CHUNK / dtype.size;
-            for (int done = 0; done < count; ) {
-                int n = (int) Math.min(perChunk, count - done);
-                chunk.clear().limit(n * dtype.size);
-                readFully(ch, chunk, at);
-                chunk.flip();
-                dtype.convert(chunk, data, done, n);
-                done += n;
-                at += (long) dtype.size * n;
-            }
-            return new Array(shape, data, dtype.isFloat32() ? null : descr);
+            headerLength = Integer.toUnsignedLong(start.getInt(8));
+            headerStart = 12;
+        } else {
+            throw new IllegalArgumentException(name + " has .npy format version " + major
+                    + ", expected 1, 2 or 3: " + CONVERT);
         }
+        if (headerLength > 1 << 20 || headerStart + headerLength > size) {
+            throw new IllegalArgumentException(name + " is truncated inside its header: " + CONVERT);
+        }
+        ByteBuffer hb = ByteBuffer.allocate((int) headerLength);
+        ch.read(hb, headerStart);
+        String header = new String(hb.array(), 0, hb.position(), StandardCharsets.ISO_8859_1);
+        String descr = find(DESCR, header, name, "descr");
+        Dtype dtype = Dtype.of(descr, name);
+        if (find(ORDER, header, name, "fortran_order").equals("True")) {
+            throw new IllegalArgumentException(name + " is in Fortran order, expected C order: " + CONVERT);
+        }
+        int[] shape = parseShape(find(SHAPE, header, name, "shape"), name);
+        long count = 1;
+        for (int d : shape) {
+            count *= d;
+            if (count > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException(name + " has shape " + Arrays.toString(shape) + ", more than "
+                        + Integer.MAX_VALUE + " elements, more than a Java array holds: split it into smaller"
+                        + " volumes (e.g. along the batch)");
+            }
+        }
+        long dataStart = headerStart + headerLength;
+        long expectedBytes = count * dtype.size;
+        if (size - dataStart != expectedBytes) {
+            throw new IllegalArgumentException(name + " should hold " + expectedBytes + " bytes of data for shape "
+                    + Arrays.toString(shape) + " (" + descr + ") but holds " + (size - dataStart) + ": the file is"
+                    + " truncated or has trailing bytes; save it again with numpy");
+        }
+        float[] data = Memory.allocateFloats(count, "the data of " + name);
+        ByteBuffer chunk = ByteBuffer.allocate(CHUNK).order(dtype.order);
+        long at = dataStart;
+        int perChunk = CHUNK / dtype.size;
+        for (int done = 0; done < count; ) {
+            int n = (int) Math.min(perChunk, count - done);
+            chunk.clear().limit(n * dtype.size);
+            ch.read(chunk, at);
+            chunk.flip();
+            dtype.convert(chunk, data, done, n);
+            done += n;
+            at += (long) dtype.size * n;
+        }
+        return new Array(shape, data, dtype.isFloat32() ? null : descr);
     }
 
     /** The dtypes the CLI reads: float32 as is; float16/64 and integers (and bool) converted to float32. */
@@ -211,18 +255,8 @@ final class Npy {
      * If anything fails (disk full, killed), the file at {@code path} is either the old one or the new one, never
      * a mix, and the temporary file is removed.
      */
-    static void write(Path path, int[] shape, float[] data) throws IOException {
-        StringBuilder dims = new StringBuilder();
-        for (int d : shape) {
-            dims.append(d).append(", ");
-        }
-        String s = shape.length == 1 ? dims.toString().trim() : dims.substring(0, Math.max(0, dims.length() - 2));
-        StringBuilder header = new StringBuilder("{'descr': '<f4', 'fortran_order': False, 'shape': (" + s + "), }");
-        // Total header (magic + version + length + text + newline) is a multiple of 64 bytes, as numpy writes it.
-        while ((10 + header.length() + 1) % 64 != 0) {
-            header.append(' ');
-        }
-        header.append('\n');
+    public static void write(Path path, int[] shape, float[] data) throws IOException {
+        byte[] header = header(shape);
         Path target = path.toAbsolutePath();
         Path dir = target.getParent();
         Path tmp;
@@ -234,8 +268,7 @@ final class Npy {
         }
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
             ByteBuffer b = ByteBuffer.allocate(CHUNK).order(ByteOrder.LITTLE_ENDIAN);
-            b.put(MAGIC).put((byte) 1).put((byte) 0).putShort((short) header.length());
-            b.put(header.toString().getBytes(StandardCharsets.ISO_8859_1));
+            b.put(header);
             for (int done = 0; done < data.length; ) {
                 int n = Math.min(b.remaining() / 4, data.length - done);
                 b.asFloatBuffer().put(data, done, n);
@@ -263,6 +296,33 @@ final class Npy {
             Files.deleteIfExists(tmp);
             throw new IOException("cannot write " + path + ": " + reason(e), e);
         }
+    }
+
+    /** The .npy bytes {@link #write} would write, in memory. */
+    public static byte[] encode(int[] shape, float[] data) {
+        byte[] header = header(shape);
+        ByteBuffer b = ByteBuffer.allocate(header.length + 4 * data.length).order(ByteOrder.LITTLE_ENDIAN);
+        b.put(header);
+        b.asFloatBuffer().put(data);
+        return b.array();
+    }
+
+    /** Magic, version, header length and the header text, padded as numpy pads it. */
+    private static byte[] header(int[] shape) {
+        StringBuilder dims = new StringBuilder();
+        for (int d : shape) {
+            dims.append(d).append(", ");
+        }
+        String s = shape.length == 1 ? dims.toString().trim() : dims.substring(0, Math.max(0, dims.length() - 2));
+        StringBuilder header = new StringBuilder("{'descr': '<f4', 'fortran_order': False, 'shape': (" + s + "), }");
+        while ((10 + header.length() + 1) % 64 != 0) {
+            header.append(' ');
+        }
+        header.append('\n');
+        ByteBuffer b = ByteBuffer.allocate(10 + header.length()).order(ByteOrder.LITTLE_ENDIAN);
+        b.put(MAGIC).put((byte) 1).put((byte) 0).putShort((short) header.length());
+        b.put(header.toString().getBytes(StandardCharsets.ISO_8859_1));
+        return b.array();
     }
 
     /** An I/O failure in words: the system's reason without the exception's class name. */

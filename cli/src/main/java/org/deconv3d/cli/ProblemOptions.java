@@ -9,7 +9,7 @@ import org.deconv3d.Padding;
 import picocli.CommandLine.Option;
 
 /** The arguments of either convention, shared by {@code shape} and {@code run}. */
-final class ProblemOptions {
+public final class ProblemOptions {
 
     @Option(names = "--convention", defaultValue = "tensorflow",
             description = "tensorflow (default: NDHWC, filter [kd,kh,kw,Cout,Cin], SAME/VALID), torch"
@@ -100,7 +100,8 @@ final class ProblemOptions {
         }
     }
 
-    Deconv3dProblem build(int[] input, int[] filter) {
+    /** The problem these options describe for the given input and filter shapes. */
+    public Deconv3dProblem build(int[] input, int[] filter) {
         if (!onnx() && (autoPad != null || pads != null)) {
             throw new IllegalArgumentException((autoPad != null ? "--auto-pad" : "--pads") + " is an onnx argument:"
                     + " use --convention onnx, or --padding for " + (torch() ? "torch" : "tensorflow"));
