@@ -47,11 +47,17 @@ public final class Deconv3dSpark {
      */
     public static Dataset<Row> transform(Dataset<Row> volumes, Deconv3dProblem problem, float[] filter,
             float[] bias) {
+        return map(volumes, problem, filter, bias, null);
+    }
+
+    /** As {@link #transform}, with the results written by {@code writer} (the output column then null). */
+    static Dataset<Row> map(Dataset<Row> volumes, Deconv3dProblem problem, float[] filter, float[] bias,
+            OutputWriter writer) {
         Deconv3d.requirePlanArguments(problem, filter, bias);
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(volumes.sparkSession().sparkContext());
         Broadcast<float[]> w = sc.broadcast(filter.clone());
         Broadcast<float[]> b = bias == null ? null : sc.broadcast(bias.clone());
         return volumes.select(volumes.col("path"), volumes.col("content"))
-                .mapPartitions(new VolumeMapper(problem.describe(), w, b), Encoders.row(RESULT));
+                .mapPartitions(new VolumeMapper(problem.describe(), w, b, writer), Encoders.row(RESULT));
     }
 }
