@@ -97,8 +97,8 @@ public final class SlicesCheck {
         return ByteBuffer.allocateDirect(4 * floats).order(ByteOrder.nativeOrder()).asFloatBuffer();
     }
 
-    /** The reference, one sample at a time, from a problem of batch 1. */
-    private static float[] expected(Case c, float[] in, int inOff, int batch) {
+    /** The reference on {@code batch} samples of {@code in} from {@code inOff}, one at a time, as batch 1. */
+    public static float[] expected(Case c, float[] in, int inOff, int batch) {
         Deconv3dProblem one = c.problem().withBatch(1);
         float[] y = new float[batch * one.outputLength()];
         for (int n = 0; n < batch; n++) {
@@ -110,7 +110,8 @@ public final class SlicesCheck {
         return y;
     }
 
-    private static void compare(Case c, float[] expected, float[] actual, String what) {
+    /** {@link CrossCheck#assertClose}, but sparse outputs (possible with data drawn here) are not a failure. */
+    public static void compare(Case c, float[] expected, float[] actual, String what) {
         Case integer = new Case(c.seed(), c.problem(), c.input(), c.filter(), c.bias(), c.integers(), c.recipe());
         try {
             CrossCheck.assertClose(what, integer, expected, actual);
