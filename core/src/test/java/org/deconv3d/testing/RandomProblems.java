@@ -105,6 +105,44 @@ public final class RandomProblems {
     /** An ONNX problem: every auto_pad mode, explicit pads or an output_shape, output_padding. */
     private static Deconv3dProblem onnx(Random r, int batch, int cin, int coutPerGroup, int groups, int[] x, int[] k,
             int[] s, int[] d, Activation act) {
+        return onnxAttributes(r, batch, cin, coutPerGroup, groups, x, k, s, d, act).problem();
+    }
+
+    /**
+     * ONNX attributes drawn from {@code seed} (every auto_pad mode, pads or output_shape given or not, groups,
+     * dilation, output_padding, an activation), of a size the reference computes quickly; the same seed always
+     * gives the same attributes. For conformance tests that give them to ONNX Runtime as they are.
+     */
+    public static OnnxAttributes onnxAttributes(long seed) {
+        Random r = new Random(seed);
+        while (true) {
+            int groups = r.nextInt(4) == 0 ? 2 + r.nextInt(2) : 1;
+            int cin = pick(r, CHANNELS) * groups;
+            int coutPerGroup = pick(r, CHANNELS);
+            int[] x = new int[3];
+            int[] k = new int[3];
+            int[] s = new int[3];
+            int[] d = new int[3];
+            for (int a = 0; a < 3; a++) {
+                x[a] = 1 + r.nextInt(6);
+                k[a] = 1 + r.nextInt(4);
+                s[a] = 1 + r.nextInt(3);
+                d[a] = r.nextInt(4) == 0 ? 2 : 1;
+            }
+            OnnxAttributes attributes = onnxAttributes(r, 1 + r.nextInt(2), cin, coutPerGroup, groups, x, k, s, d,
+                    activation(r));
+            try {
+                if (work(attributes.problem()) <= WORK_BUDGET) {
+                    return attributes;
+                }
+            } catch (IllegalArgumentException invalid) {
+                // e.g. an output_shape that gives negative pads: draw again from the same stream
+            }
+        }
+    }
+
+    private static OnnxAttributes onnxAttributes(Random r, int batch, int cin, int coutPerGroup, int groups, int[] x,
+            int[] k, int[] s, int[] d, Activation act) {
         AutoPad mode = AutoPad.values()[r.nextInt(4)];
         int[] op = new int[3];
         int[] pads = new int[6];
@@ -118,16 +156,9 @@ public final class RandomProblems {
             pads[a + 3] = r.nextInt(Math.max(1, room - pads[a] + 1));
             o[a] = 1 + r.nextInt(full + op[a]);
         }
-        Deconv3dProblem.OnnxBuilder b = Deconv3dProblem.onnx(new int[] {batch, cin, x[0], x[1], x[2]},
-                new int[] {cin, coutPerGroup, k[0], k[1], k[2]}).strides(s).dilations(d).outputPadding(op)
-                .autoPad(mode).group(groups).activation(act);
-        if (mode == AutoPad.NOTSET && !giveOutput) {
-            b.pads(pads);
-        }
-        if (giveOutput) {
-            b.outputShape(o);
-        }
-        return b.build();
+        return new OnnxAttributes(new int[] {batch, cin, x[0], x[1], x[2]},
+                new int[] {cin, coutPerGroup, k[0], k[1], k[2]}, mode, s, d,
+                mode == AutoPad.NOTSET && !giveOutput ? pads : null, op, giveOutput ? o : null, groups, act);
     }
 
     private static Activation activation(Random r) {

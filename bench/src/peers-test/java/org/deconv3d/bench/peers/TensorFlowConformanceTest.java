@@ -14,7 +14,6 @@ import org.deconv3d.SizeRange;
 import org.deconv3d.bench.Shape;
 import org.deconv3d.testing.Case;
 import org.deconv3d.testing.CrossCheck;
-import org.deconv3d.testing.RandomProblems;
 import org.deconv3d.testing.TestSeeds;
 import org.junit.jupiter.api.Test;
 
@@ -62,13 +61,15 @@ class TensorFlowConformanceTest {
         long seed = TestSeeds.base("TensorFlowConformanceTest");
         Random r = new Random(seed);
         int same = 0;
-        for (int i = 0; i < 200; i++) {
+        for (int i = 0, checked = 0; checked < 200; i++) {
             Deconv3dProblem p = problem(r, dilate);
-            same += p.tfPadding().orElseThrow() == Padding.SAME ? 1 : 0;
-            Random data = new Random(seed + i);
-            Case c = new Case(seed + i, p, RandomProblems.values(data, p.inputLength()),
-                    RandomProblems.values(data, p.filterLength()), null);
+            Case c = Case.of(p, seed + i, false, false);
             float[] expected = CrossCheck.reference(c);
+            if (CrossCheck.zeroFraction(expected) > CrossCheck.MAX_ZERO_FRACTION) {
+                continue; // taps reach few outputs (stride > kernel): it would test nothing, draw another
+            }
+            checked++;
+            same += p.tfPadding().orElseThrow() == Padding.SAME ? 1 : 0;
             try (Peer tf = new TensorFlowPeer(p, c.filter(), 1)) {
                 CrossCheck.assertClose("TensorFlow", c, expected, tf.run(c.input()).clone());
             }
@@ -80,7 +81,8 @@ class TensorFlowConformanceTest {
     void nd4jAgreesOnTheBenchmarkShapes() {
         for (Shape s : Shape.values()) {
             Deconv3dProblem p = s.problem();
-            Case c = new Case(0, p, Shape.data(p.inputLength(), 1), Shape.data(p.filterLength(), 2), null);
+            Case c = new Case(0, p, Shape.data(p.inputLength(), 1), Shape.data(p.filterLength(), 2), null, false,
+                    "the benchmark shape " + s.label() + " with Shape.data(..., 1) and Shape.data(..., 2)");
             try (Peer nd4j = new Nd4jPeer(p, c.filter(), 2)) {
                 CrossCheck.assertClose("ND4J on " + s.label(), c, CrossCheck.reference(c), nd4j.run(c.input()).clone());
             }

@@ -32,7 +32,7 @@ public class PeerBenchmark {
     @Param({"seed", "unet-k2", "unet-k3", "gan", "vol", "unet64", "batch", "unet-k3-ncdhw"})
     public String shape;
 
-    @Param({"tensorflow", "nd4j"})
+    @Param({"tensorflow", "onnxruntime", "nd4j"})
     public String backend;
 
     @Param({"1", "2"})
