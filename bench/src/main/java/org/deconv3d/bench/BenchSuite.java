@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.Locale;
 import org.deconv3d.Backends;
 import org.deconv3d.Deconv3dProvider;
@@ -26,19 +28,21 @@ import org.openjdk.jmh.runner.options.VerboseMode;
 
 /**
  * Runs the benchmark suite, one JMH run per (shape, backend, threads) with a progress line each, then writes
- * JMH's JSON, a Markdown table and a chart per thread count. Peers (TensorFlow, ND4J) are included when their
- * benchmark is on the class path (the {@code peers} Maven profile).
+ * JMH's JSON, a Markdown table and a chart per thread count. Peers (TensorFlow, ONNX Runtime, ND4J) are included
+ * when their benchmark is on the class path (the {@code peers} Maven profile). Before the runs it measures the
+ * machine's peak ({@link PeakBenchmark}) on each thread count, so "% of peak" belongs to the machine that ran.
  *
  * <pre>
  * BenchSuite [--quick] [--shapes seed,gan] [--threads 1,2] [--backends simd,reference,tensorflow]
- *            [--forks 2] [--peak 245] [--out DIR]
+ *            [--forks 2] [--peak GFLOPS] [--out DIR]
  * </pre>
- * {@code --peak} is the machine's FMA peak per core in GFLOP/s (245 on the 2-core AVX-512 machine this project is
- * measured on, from a C FMA loop); {@code --quick} is the short run behind {@code ./deconv3d bench}.
+ * {@code --peak} replaces the measured peak by a given one per core (e.g. from a C FMA loop); {@code --quick} is
+ * the short run behind {@code ./deconv3d bench}.
  */
 public final class BenchSuite {
 
     private static final String PEER_BENCHMARK = "org.deconv3d.bench.peers.PeerBenchmark";
+    private static final List<String> PEERS = ReportTable.PEERS;
 
     private BenchSuite() {
     }
@@ -49,7 +53,7 @@ public final class BenchSuite {
         List<Integer> threads = null;
         List<String> backends = null;
         int forks = 2;
-        double peak = 245;
+        Double peakOverride = null;
         Path out = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -58,7 +62,7 @@ public final class BenchSuite {
                 case "--threads": threads = Arrays.stream(args[++i].split(",")).map(Integer::valueOf).toList(); break;
                 case "--backends": backends = Arrays.asList(args[++i].split(",")); break;
                 case "--forks": forks = Integer.parseInt(args[++i]); break;
-                case "--peak": peak = Double.parseDouble(args[++i]); break;
+                case "--peak": peakOverride = Double.parseDouble(args[++i]); break;
                 case "--out": out = Paths.get(args[++i]); break;
                 default:
                     System.err.println("unknown argument " + args[i] + "\nusage: BenchSuite [--quick] [--shapes a,b]"
@@ -86,7 +90,7 @@ public final class BenchSuite {
                 }
             }
             if (peersPresent && !quick) {
-                backends.addAll(List.of("tensorflow", "nd4j"));
+                backends.addAll(PEERS);
             }
         }
         if (out == null) {
@@ -101,13 +105,19 @@ public final class BenchSuite {
                 for (int t : backend.equals("reference") ? List.of(1) : threads)
                     runs.add(new String[] {shape, backend, Integer.toString(t)});
         System.out.printf(Locale.ROOT, "deconv3d benchmark suite: %d runs on %s%n", runs.size(), Machine.describe());
+        Map<Integer, Double> peak = new TreeMap<>();
+        for (int t : threads) {
+            peak.put(t, peakOverride != null ? peakOverride * t : measurePeak(t, quick));
+            System.out.printf(Locale.ROOT, "peak with %d thread%s: %.0f GFLOP/s (%s)%n", t, t == 1 ? "" : "s",
+                    peak.get(t), peakOverride != null ? "--peak" : "Vector API FMA loop, measured now");
+        }
 
         List<RunResult> raw = new ArrayList<>();
         List<Measurement> results = new ArrayList<>();
         int done = 0;
         for (String[] run : runs) {
             done++;
-            boolean peer = run[1].equals("tensorflow") || run[1].equals("nd4j");
+            boolean peer = PEERS.contains(run[1]);
             if (peer && !peersPresent) {
                 System.out.printf(Locale.ROOT, "[%d/%d] %s %s: skipped, peers are built with -Ppeers%n", done,
                         runs.size(), run[0], run[1]);
@@ -150,17 +160,39 @@ public final class BenchSuite {
         String command = "BenchSuite " + String.join(" ", args);
         String header = "Machine: " + Machine.describe() + ". Date: " + LocalDate.now() + ". Command: `" + command
                 + "`. Median of all measured iterations" + (quick ? " (quick mode: short, noisy)" : "")
-                + "; peak = " + peak + " GFLOP/s per core.\n\n";
+                + ". Peak: " + describePeak(peak, peakOverride != null) + ".\n\n";
         String table = ReportTable.render(results, peak);
         Files.writeString(out.resolve("results.md"), header + table);
         for (int t : threads) {
-            ReportChart.render(results, t, peak, Machine.cpu() + ", JDK " + System.getProperty("java.version"),
+            ReportChart.render(results, t, peak.get(t), Machine.cpu() + ", JDK " + System.getProperty("java.version"),
                     out.resolve("chart-" + t + "thread" + (t == 1 ? "" : "s") + ".png").toFile());
         }
         System.out.println();
         System.out.print(table);
         System.out.println();
         System.out.println("written: " + out.toAbsolutePath() + File.separator + "{results.json, results.md, chart-*.png}");
+    }
+
+    /** GFLOP/s of {@link PeakBenchmark} on {@code threads} JMH threads at once, in a fork of its own. */
+    private static double measurePeak(int threads, boolean quick) throws RunnerException {
+        ChainedOptionsBuilder o = new OptionsBuilder()
+                .include(PeakBenchmark.class.getName().replace(".", "\\.") + "\\.fma$").threads(threads).forks(1)
+                .shouldFailOnError(true).verbosity(VerboseMode.SILENT).jvmArgsAppend(forkArgs(false));
+        if (quick) {
+            o.warmupIterations(2).warmupTime(TimeValue.milliseconds(300))
+                    .measurementIterations(3).measurementTime(TimeValue.milliseconds(300));
+        }
+        RunResult r = new Runner(o.build()).runSingle();
+        double millisPerCall = r.getPrimaryResult().getStatistics().getPercentile(50);
+        return threads * PeakBenchmark.FLOPS / (millisPerCall * 1e6);
+    }
+
+    private static String describePeak(Map<Integer, Double> peak, boolean given) {
+        StringBuilder b = new StringBuilder();
+        peak.forEach((t, g) -> b.append(b.length() == 0 ? "" : ", ")
+                .append(String.format(Locale.ROOT, "%.0f GFLOP/s on %d thread%s", g, t, t == 1 ? "" : "s")));
+        return b + (given ? " (given with --peak)" : " (a " + PeakBenchmark.S.vectorBitSize()
+                + "-bit Vector API FMA loop, measured in this run)");
     }
 
     private static String[] forkArgs(boolean peer) {

@@ -26,7 +26,7 @@ final class ReportChart {
     private ReportChart() {
     }
 
-    static void render(List<Measurement> results, int threads, double peakPerCore, String subtitle, File png)
+    static void render(List<Measurement> results, int threads, double peak, String subtitle, File png)
             throws IOException {
         System.setProperty("java.awt.headless", "true");
         DefaultCategoryDataset data = new DefaultCategoryDataset();
@@ -46,7 +46,7 @@ final class ReportChart {
         axis.setBase(10);
         axis.setTickUnit(new NumberTickUnit(1.0)); // one tick per power of ten
         axis.setNumberFormatOverride(new DecimalFormat("#,##0.##", DecimalFormatSymbols.getInstance(Locale.ROOT)));
-        double top = peakPerCore * threads * 1.6;
+        double top = peak * 1.6;
         double bottom = 0.1;
         for (Measurement m : results) {
             top = Math.max(top, m.gflops() * 1.6);
@@ -56,11 +56,11 @@ final class ReportChart {
         plot.setRangeAxis(axis);
         plot.setBackgroundPaint(Color.WHITE);
         plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
-        ValueMarker peak = new ValueMarker(peakPerCore * threads, Color.RED, new BasicStroke(2f));
-        peak.setLabel(String.format(Locale.ROOT, "machine peak %.0f GFLOP/s", peakPerCore * threads));
-        peak.setLabelAnchor(RectangleAnchor.TOP_RIGHT);
-        peak.setLabelTextAnchor(TextAnchor.BOTTOM_RIGHT);
-        plot.addRangeMarker(peak);
+        ValueMarker line = new ValueMarker(peak, Color.RED, new BasicStroke(2f));
+        line.setLabel(String.format(Locale.ROOT, "machine peak %.0f GFLOP/s", peak));
+        line.setLabelAnchor(RectangleAnchor.TOP_RIGHT);
+        line.setLabelTextAnchor(TextAnchor.BOTTOM_RIGHT);
+        plot.addRangeMarker(line);
         plot.getDomainAxis().setMaximumCategoryLabelWidthRatio(1.5f);
         ChartUtils.saveChartAsPNG(png, chart, 1100, 560);
     }

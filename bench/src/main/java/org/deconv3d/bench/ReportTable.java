@@ -4,21 +4,26 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
 /**
  * The Markdown table of a benchmark run: per shape and thread count, each backend's GFLOP/s, deconv3d's best
- * backend as a share of the machine's peak, and its speed-up over TensorFlow and over the reference kernel.
+ * backend as a share of the machine's peak (measured in the same run, per thread count), and its speed-up over the
+ * fastest peer and over the reference kernel.
  */
 final class ReportTable {
 
     private ReportTable() {
     }
 
-    static String render(List<Measurement> results, double peakPerCore) {
+    /** Peers: the other libraries in a run, against which the speed-up is computed. */
+    static final List<String> PEERS = List.of("tensorflow", "onnxruntime", "nd4j");
+
+    static String render(List<Measurement> results, Map<Integer, Double> peak) {
         Set<String> backends = new LinkedHashSet<>();
-        for (String preferred : new String[] {"cuda", "simd", "reference", "tensorflow", "nd4j"}) {
+        for (String preferred : new String[] {"cuda", "simd", "reference", "tensorflow", "onnxruntime", "nd4j"}) {
             if (results.stream().anyMatch(m -> m.backend().equals(preferred))) {
                 backends.add(preferred);
             }
@@ -33,7 +38,7 @@ final class ReportTable {
         for (String be : backends) {
             b.append(' ').append(be).append(" GFLOP/s |");
         }
-        b.append(' ').append(ours).append(" % of peak | ").append(ours).append(" / tensorflow | ").append(ours)
+        b.append(' ').append(ours).append(" % of peak | ").append(ours).append(" / fastest peer | ").append(ours)
                 .append(" / reference |\n|---|---:|");
         b.append("---:|".repeat(backends.size() + 3)).append('\n');
         for (String shape : shapes(results)) {
@@ -49,8 +54,11 @@ final class ReportTable {
                 }
                 Optional<Measurement> mine = find(results, shape, ours, t);
                 b.append(' ').append(mine.map(m -> String.format(Locale.ROOT, "%.0f%%",
-                        100 * m.gflops() / (peakPerCore * t))).orElse("–")).append(" |");
-                b.append(' ').append(ratio(mine, find(results, shape, "tensorflow", t))).append(" |");
+                        100 * m.gflops() / peak.get(t))).orElse("–")).append(" |");
+                Optional<Measurement> fastest = PEERS.stream().map(pe -> find(results, shape, pe, t))
+                        .flatMap(Optional::stream).max(java.util.Comparator.comparingDouble(Measurement::gflops));
+                b.append(' ').append(ratio(mine, fastest))
+                        .append(fastest.map(f -> " (" + f.backend() + ")").orElse("")).append(" |");
                 b.append(' ').append(ratio(mine, find(results, shape, "reference", t))).append(" |\n");
             }
         }
