@@ -11,6 +11,10 @@ import picocli.CommandLine.Option;
 /** The arguments of either convention, shared by {@code shape} and {@code run}. */
 public final class ProblemOptions {
 
+    /** Options with their defaults; picocli fills them from a command line (a {@code @Mixin} of a command). */
+    public ProblemOptions() {
+    }
+
     @Option(names = "--convention", defaultValue = "tensorflow",
             description = "tensorflow (default: NDHWC, filter [kd,kh,kw,Cout,Cin], SAME/VALID), torch"
                     + " (NCDHW, weight [Cin,Cout/groups,kd,kh,kw], numeric padding) or onnx (ConvTranspose: NCDHW,"

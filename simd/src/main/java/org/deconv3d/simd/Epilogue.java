@@ -57,22 +57,38 @@ final class Epilogue {
             owStep = sw;
             coStep = o[0] * o[1] * o[2];
         }
+        if (!channelsLast) {
+            storeChannelsFirst(row, rowBase, y, rowStart, owStep, coStep, jwCount);
+            return;
+        }
         for (int jw = 0; jw < jwCount; jw++) {
             int src = rowBase + jw * s.rowStride;
             int dst = rowStart + jw * owStep;
             for (int g = 0; g < s.groups; g++) {
                 int co0 = g * coutPerGroup;
-                int from = src + g * vectorsPerGroupFloats;
-                if (channelsLast) {
-                    finish(row, from, co0, y, dst + co0, coutPerGroup);
-                } else {
-                    for (int c = 0; c < coutPerGroup; c++) {
-                        float v = row[from + c];
-                        if (bias != null) {
-                            v += bias[co0 + c];
-                        }
-                        y[dst + (co0 + c) * coStep] = activate(v, activation);
-                    }
+                finish(row, src + g * vectorsPerGroupFloats, co0, y, dst + co0, coutPerGroup);
+            }
+        }
+    }
+
+    /**
+     * The row into NCDHW: channel by channel, so each channel's output row is written front to back (a few cache
+     * lines) instead of one float into each of Cout planes per position, which missed the cache on every store.
+     */
+    private void storeChannelsFirst(float[] row, int rowBase, float[] y, int rowStart, int owStep, int coStep,
+            int jwCount) {
+        int rowStride = s.rowStride;
+        int coutPerGroup = s.coutPerGroup;
+        for (int g = 0; g < s.groups; g++) {
+            int co0 = g * coutPerGroup;
+            int from = rowBase + g * vectorsPerGroupFloats;
+            for (int c = 0; c < coutPerGroup; c++) {
+                float b = bias == null ? 0f : bias[co0 + c];
+                int dst = rowStart + (co0 + c) * coStep;
+                int src = from + c;
+                for (int jw = 0; jw < jwCount; jw++) {
+                    float v = row[src + jw * rowStride];
+                    y[dst + jw * owStep] = activate(bias == null ? v : v + b, activation);
                 }
             }
         }
