@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The full benchmark suite in one command: builds the bench module with the peers (TensorFlow Java, ND4J; about
-# 300 MB of native libraries from Maven Central, once) and runs BenchSuite with the given arguments, e.g.
+# The full benchmark suite in one command: builds the bench module with the peers (TensorFlow Java, ONNX Runtime,
+# ND4J; about 400 MB of native libraries from Maven Central, once) and runs BenchSuite with the given arguments, e.g.
 #
 #   bench/suite.sh --forks 2 --out bench/results/$(date +%F)
 #
@@ -14,4 +14,7 @@ flags=(--add-modules jdk.incubator.vector)
 "$java" --enable-native-access=ALL-UNNAMED -version >/dev/null 2>&1 && flags+=(--enable-native-access=ALL-UNNAMED)
 # JDK 23+ warns when JMH (the benchmarks) uses sun.misc.Unsafe unless that use is allowed.
 "$java" --sun-misc-unsafe-memory-access=allow -version >/dev/null 2>&1 && flags+=(--sun-misc-unsafe-memory-access=allow)
-exec "$java" "${flags[@]}" -cp "bench/target/deconv3d-bench.jar:bench/target/lib/*" org.deconv3d.bench.BenchSuite "$@"
+# Every benchmark fork prints the JVM's notice about the incubator module: expected, and said once in the README.
+incubator='^WARNING: Using incubator modules: jdk.incubator.vector$'
+"$java" "${flags[@]}" -cp "bench/target/deconv3d-bench.jar:bench/target/lib/*" org.deconv3d.bench.BenchSuite "$@" \
+  2> >(grep --line-buffered -v "$incubator" >&2) | grep --line-buffered -v "$incubator"

@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -20,7 +18,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * The command line under bad input and faults: nothing lost (the output replaces the old file atomically or not
@@ -31,21 +28,12 @@ class CliFaultTest {
     @TempDir
     Path dir;
 
-    private record Result(int exit, String out, String err) {
-    }
-
-    private static Result cli(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine line = Main.commandLine();
-        line.setOut(new PrintWriter(out, true));
-        line.setErr(new PrintWriter(err, true));
-        int exit = line.execute(args);
-        return new Result(exit, out.toString(), err.toString());
+    private static CliRun cli(String... args) {
+        return CliRun.of(args);
     }
 
     /** A child JVM running the CLI; {@code shell} wraps it (e.g. a ulimit). */
-    private static Result child(String shellPrefix, List<String> jvmFlags, String... args)
+    private static CliRun child(String shellPrefix, List<String> jvmFlags, String... args)
             throws IOException, InterruptedException {
         List<String> java = new ArrayList<>(List.of(Paths.get(System.getProperty("java.home"), "bin", "java")
                 .toString()));
@@ -60,11 +48,11 @@ class CliFaultTest {
         byte[] out = p.getInputStream().readAllBytes();
         byte[] err = p.getErrorStream().readAllBytes();
         assertTrue(p.waitFor(120, TimeUnit.SECONDS), "child hung");
-        return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8),
+        return new CliRun(p.exitValue(), new String(out, StandardCharsets.UTF_8),
                 new String(err, StandardCharsets.UTF_8));
     }
 
-    private static void assertOneLineError(Result r, String fragment) {
+    private static void assertOneLineError(CliRun r, String fragment) {
         assertEquals(2, r.exit(), r.out() + r.err());
         assertTrue(r.err().contains("error: "), r.err());
         assertTrue(r.err().contains(fragment), r.err());
@@ -96,7 +84,7 @@ class CliFaultTest {
     @Test
     void repeatedOptionsAreRefused() throws IOException {
         Path[] xw = smallProblem();
-        Result r = cli("run", "--input", xw[0].toString(), "--filter", xw[1].toString(), "--strides", "2",
+        CliRun r = cli("run", "--input", xw[0].toString(), "--filter", xw[1].toString(), "--strides", "2",
                 "--strides", "2,2", "--out", dir.resolve("y.npy").toString());
         assertEquals(2, r.exit());
         assertTrue(r.err().contains("--strides") && r.err().contains("should be specified only once"), r.err());
@@ -130,7 +118,7 @@ class CliFaultTest {
     @Test
     void everyInvalidAxisIsReported() throws IOException {
         Path[] xw = smallProblem();
-        Result r = cli("run", "--input", xw[0].toString(), "--filter", xw[1].toString(), "--strides", "2",
+        CliRun r = cli("run", "--input", xw[0].toString(), "--filter", xw[1].toString(), "--strides", "2",
                 "--padding", "VALID", "--output-shape", "1,3,3,5,4", "--out", dir.resolve("y.npy").toString());
         assertOneLineError(r, "output depth 3");
         assertTrue(r.err().contains("output height 3") && r.err().contains("output width 5"), r.err());
@@ -147,7 +135,7 @@ class CliFaultTest {
         byte[] good = "the previous good output".getBytes(StandardCharsets.UTF_8);
         Files.write(y, good);
         // The output is 32^3 * 8 floats = 1 MiB: a 512 KiB file size limit makes its write fail half-way.
-        Result r = child("ulimit -f 512;", List.of("-Xshare:auto"), "run", "--input", x.toString(), "--filter",
+        CliRun r = child("ulimit -f 512;", List.of("-Xshare:auto"), "run", "--input", x.toString(), "--filter",
                 w.toString(), "--strides", "2", "--backend", "reference", "--out", y.toString());
         assertOneLineError(r, "cannot write " + y);
         assertTrue(r.err().contains("the existing " + y + " is unchanged"), r.err());
@@ -166,7 +154,7 @@ class CliFaultTest {
         writeRawNpy(x, new int[] {1, 64, 64, 96, 64}, n);
         Path w = dir.resolve("w.npy");
         Npy.write(w, new int[] {1, 1, 1, 1, 64}, filled(64, 1f));
-        Result r = child("", List.of("-Xmx64m"), "run", "--input", x.toString(), "--filter", w.toString(),
+        CliRun r = child("", List.of("-Xmx64m"), "run", "--input", x.toString(), "--filter", w.toString(),
                 "--out", dir.resolve("y.npy").toString());
         assertOneLineError(r, "not enough memory");
         assertTrue(r.err().contains("-Xmx"), r.err());

@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -16,29 +14,19 @@ import org.deconv3d.Padding;
 import org.deconv3d.reference.ReferenceKernel;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class CliTest {
 
     @TempDir
     Path dir;
 
-    private record Result(int exit, String out, String err) {
-    }
-
-    private static Result cli(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine line = Main.commandLine();
-        line.setOut(new PrintWriter(out, true));
-        line.setErr(new PrintWriter(err, true));
-        int exit = line.execute(args);
-        return new Result(exit, out.toString(), err.toString());
+    private static CliRun cli(String... args) {
+        return CliRun.of(args);
     }
 
     @Test
     void shapeShowsRangesAndDefault() {
-        Result r = cli("shape", "--input", "10,1,1,1,10", "--filter", "5,5,5,20,10", "--strides", "4",
+        CliRun r = cli("shape", "--input", "10,1,1,1,10", "--filter", "5,5,5,20,10", "--strides", "4",
                 "--padding", "VALID");
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().contains("default output shape (Keras): [10, 5, 5, 5, 20]"), r.out());
@@ -48,12 +36,12 @@ class CliTest {
 
     @Test
     void shapeExplainsTheSeedQuestion() {
-        Result r = cli("shape", "--input", "10,1,1,1,10", "--filter", "5,5,5,20,10", "--strides", "4",
+        CliRun r = cli("shape", "--input", "10,1,1,1,10", "--filter", "5,5,5,20,10", "--strides", "4",
                 "--padding", "VALID", "--output-shape", "10,4,4,4,20");
         assertEquals(2, r.exit());
         assertTrue(r.err().contains("output depth 4 is not valid for VALID padding"), r.err());
         assertTrue(r.err().contains("SAME padding (valid depths 1..4), which accepts 4"), r.err());
-        Result same = cli("shape", "--input", "10,1,1,1,10", "--filter", "5,5,5,20,10", "--strides", "4",
+        CliRun same = cli("shape", "--input", "10,1,1,1,10", "--filter", "5,5,5,20,10", "--strides", "4",
                 "--padding", "SAME", "--output-shape", "10,4,4,4,20");
         assertEquals(0, same.exit(), same.err());
         assertTrue(same.out().contains("output shape [10, 4, 4, 4, 20] is valid"), same.out());
@@ -62,16 +50,16 @@ class CliTest {
 
     @Test
     void shapeWithThreeStridesAndTorch() {
-        Result r = cli("shape", "--input", "1,3,4,5,2", "--filter", "2,3,4,6,2", "--strides", "1,2,3",
+        CliRun r = cli("shape", "--input", "1,3,4,5,2", "--filter", "2,3,4,6,2", "--strides", "1,2,3",
                 "--dilations", "1,1,2");
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().contains("[1, 3, 8, 15, 6]"), r.out());
-        Result t = cli("shape", "--convention", "torch", "--input", "1,16,8,8,8", "--filter", "16,4,3,3,3",
+        CliRun t = cli("shape", "--convention", "torch", "--input", "1,16,8,8,8", "--filter", "16,4,3,3,3",
                 "--strides", "2", "--padding", "1", "--output-padding", "1", "--groups", "2");
         assertEquals(0, t.exit(), t.err());
         assertTrue(t.out().contains("output shape: [1, 8, 16, 16, 16]"), t.out());
         assertTrue(t.out().contains("(8-1)*2 - 2*1 + (3-1)*1 + 1 + 1 = 16"), t.out());
-        Result bad = cli("shape", "--convention", "torch", "--input", "1,16,8,8,8", "--filter", "16,4,3,3,3",
+        CliRun bad = cli("shape", "--convention", "torch", "--input", "1,16,8,8,8", "--filter", "16,4,3,3,3",
                 "--strides", "2", "--output-padding", "2");
         assertEquals(2, bad.exit());
         assertTrue(bad.err().contains("output_padding along depth is 2"), bad.err());
@@ -79,7 +67,7 @@ class CliTest {
 
     @Test
     void backendsListsEveryProvider() {
-        Result r = cli("backends");
+        CliRun r = cli("backends");
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().contains("reference  priority   0  available"), r.out());
         assertTrue(r.out().contains("simd"), r.out());
@@ -88,7 +76,7 @@ class CliTest {
 
     @Test
     void demoAnswersTheSeedQuestion() {
-        Result r = cli("demo");
+        CliRun r = cli("demo");
         assertEquals(0, r.exit(), r.out() + r.err());
         assertTrue(r.out().contains("rejected: output depth 4 is not valid for VALID padding"), r.out());
         assertTrue(r.out().contains("reference  output [10, 4, 4, 4, 20], values 0.1000000..0.1000000 ok"), r.out());
@@ -123,7 +111,7 @@ class CliTest {
         Npy.write(dir.resolve("w.npy"), p.filterShape(), w);
         Npy.write(dir.resolve("b.npy"), new int[] {p.outChannels()}, b);
         for (String backend : new String[] {"reference", "simd"}) {
-            Result res = cli("run", "--input", dir.resolve("x.npy").toString(), "--filter", dir.resolve("w.npy").toString(),
+            CliRun res = cli("run", "--input", dir.resolve("x.npy").toString(), "--filter", dir.resolve("w.npy").toString(),
                     "--bias", dir.resolve("b.npy").toString(), "--strides", "2,1,2", "--padding", "SAME",
                     "--activation", "relu", "--backend", backend, "--out", dir.resolve("y.npy").toString());
             assertEquals(0, res.exit(), res.err());
@@ -142,7 +130,7 @@ class CliTest {
         float[] tw = values(r, t.filterLength());
         Npy.write(dir.resolve("tx.npy"), t.inputShape(), tx);
         Npy.write(dir.resolve("tw.npy"), t.filterShape(), tw);
-        Result res = cli("run", "--convention", "torch", "--input", dir.resolve("tx.npy").toString(), "--filter",
+        CliRun res = cli("run", "--convention", "torch", "--input", dir.resolve("tx.npy").toString(), "--filter",
                 dir.resolve("tw.npy").toString(), "--strides", "2", "--padding", "1", "--output-padding", "1",
                 "--groups", "2", "--out", dir.resolve("ty.npy").toString());
         assertEquals(0, res.exit(), res.err());
@@ -193,7 +181,7 @@ class CliTest {
                 "--out", y.toString()), "backend 'tpu' is not known");
     }
 
-    private static void assertError(Result r, String fragment) {
+    private static void assertError(CliRun r, String fragment) {
         assertEquals(2, r.exit(), r.out() + r.err());
         assertTrue(r.err().startsWith("error: "), r.err());
         assertTrue(r.err().contains(fragment), r.err());

@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -17,7 +15,6 @@ import org.deconv3d.Deconv3dProblem;
 import org.deconv3d.reference.ReferenceKernel;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** The onnx convention on the command line, and .npy files of other dtypes converted to float32. */
 class ConventionsAndDtypesTest {
@@ -25,21 +22,13 @@ class ConventionsAndDtypesTest {
     @TempDir
     Path dir;
 
-    private record Result(int exit, String out, String err) {
-    }
-
-    private static Result cli(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine line = Main.commandLine();
-        line.setOut(new PrintWriter(out, true));
-        line.setErr(new PrintWriter(err, true));
-        return new Result(line.execute(args), out.toString(), err.toString());
+    private static CliRun cli(String... args) {
+        return CliRun.of(args);
     }
 
     @Test
     void shapeResolvesOnnxPads() {
-        Result r = cli("shape", "--convention", "onnx", "--input", "1,8,4,4,4", "--filter", "8,4,3,3,3",
+        CliRun r = cli("shape", "--convention", "onnx", "--input", "1,8,4,4,4", "--filter", "8,4,3,3,3",
                 "--strides", "2", "--auto-pad", "SAME_LOWER");
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().contains("output shape: [1, 4, 8, 8, 8]"), r.out());
@@ -72,7 +61,7 @@ class ConventionsAndDtypesTest {
         }
         Npy.write(dir.resolve("x.npy"), p.inputShape(), x);
         Npy.write(dir.resolve("w.npy"), p.filterShape(), w);
-        Result r = cli("run", "--convention", "onnx", "--input", dir.resolve("x.npy").toString(), "--filter",
+        CliRun r = cli("run", "--convention", "onnx", "--input", dir.resolve("x.npy").toString(), "--filter",
                 dir.resolve("w.npy").toString(), "--strides", "2,1,3", "--auto-pad", "SAME_UPPER", "--out",
                 dir.resolve("y.npy").toString());
         assertEquals(0, r.exit(), r.err());
@@ -101,7 +90,7 @@ class ConventionsAndDtypesTest {
         Deconv3dProblem p = Deconv3dProblem.tensorflow(new int[] {1, 1, 1, 2, 3}, new int[] {1, 1, 1, 2, 3}).build();
         writeRaw(dir.resolve("x.npy"), "<f8", 8, new int[] {1, 1, 1, 2, 3}, values, (b, v) -> b.putDouble(v));
         Npy.write(dir.resolve("w.npy"), p.filterShape(), values);
-        Result r = cli("run", "--input", dir.resolve("x.npy").toString(), "--filter", dir.resolve("w.npy").toString(),
+        CliRun r = cli("run", "--input", dir.resolve("x.npy").toString(), "--filter", dir.resolve("w.npy").toString(),
                 "--out", dir.resolve("y.npy").toString());
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().contains("holds dtype '<f8', converted to float32"), r.out());
