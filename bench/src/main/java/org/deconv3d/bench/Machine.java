@@ -11,13 +11,27 @@ final class Machine {
     private Machine() {
     }
 
+    /**
+     * The CPU's model name with its family and model numbers (a virtual machine may report only "AMD EPYC"; the
+     * numbers still tell a Zen 4 from a Zen 5, which differ twofold in 512-bit FMA throughput).
+     */
     static String cpu() {
+        String name = field("model name");
+        if (name == null) {
+            return System.getProperty("os.arch");
+        }
+        String family = field("cpu family");
+        String model = field("model");
+        return family == null || model == null ? name : name + " (family " + family + ", model " + model + ")";
+    }
+
+    private static String field(String key) {
         try {
             return Files.readAllLines(Paths.get("/proc/cpuinfo")).stream()
-                    .filter(l -> l.startsWith("model name")).map(l -> l.substring(l.indexOf(':') + 1).trim())
-                    .findFirst().orElse(System.getProperty("os.arch"));
-        } catch (IOException e) {
-            return System.getProperty("os.arch");
+                    .filter(l -> l.indexOf(':') > 0 && l.substring(0, l.indexOf(':')).trim().equals(key))
+                    .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse(null);
+        } catch (IOException | RuntimeException e) {
+            return null;
         }
     }
 
