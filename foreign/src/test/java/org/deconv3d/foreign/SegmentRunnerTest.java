@@ -135,6 +135,44 @@ class SegmentRunnerTest {
         }
     }
 
+    @Test
+    void concurrentRunsOnOneRunnerEachGetTheirOwnStaging() throws Exception {
+        Case c = Case.of(Deconv3dProblem.tensorflow(new int[] {3, 5, 4, 6, 7}, new int[] {3, 3, 3, 9, 7})
+                .strides(2).build(), 11L, true, true);
+        Deconv3dProblem p = c.problem();
+        float[] expected = org.deconv3d.testing.CrossCheck.reference(c);
+        int threads = 4;
+        try (Deconv3dPlan plan = Backends.select(p).plan(p, c.filter(), c.bias())) {
+            // Staging of one sample: every run goes through several chunks, so runs interleave on the staging pool.
+            SegmentRunner runner = new SegmentRunner(plan, 0);
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+            java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(threads);
+            java.util.List<java.util.concurrent.Future<Integer>> done = new java.util.ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                done.add(pool.submit(() -> {
+                    start.await();
+                    int runs = 0;
+                    try (Arena arena = Arena.ofConfined()) {
+                        MemorySegment x = arena.allocate(4L * p.inputLength());
+                        MemorySegment.copy(c.input(), 0, x, ValueLayout.JAVA_FLOAT, 0, p.inputLength());
+                        MemorySegment y = arena.allocate(4L * p.outputLength());
+                        for (; runs < 25; runs++) {
+                            y.fill((byte) 0);
+                            runner.run(x, y);
+                            SlicesCheck.compare(c, expected, y.toArray(ValueLayout.JAVA_FLOAT), "run " + runs
+                                    + " on " + Thread.currentThread().getName() + " of " + c.replay());
+                        }
+                    }
+                    return runs;
+                }));
+            }
+            for (java.util.concurrent.Future<Integer> f : done) {
+                assertEquals(25, f.get());
+            }
+            pool.shutdown();
+        }
+    }
+
     /**
      * More than 2<sup>31</sup> output floats (8 GiB off-heap) through long indexing, checked against the reference
      * at the first samples, around float index 2<sup>31</sup> and at the end. Needs about 10 GB of free memory and
