@@ -2,6 +2,7 @@ package org.deconv3d;
 
 import java.nio.FloatBuffer;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import org.deconv3d.reference.ReferenceGradients;
 
 /**
  * The part every plan shares: the argument checks of every {@code run}, buffers turned into arrays, and a close
@@ -14,8 +15,9 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  *
  * <pre>{@code
  * final class MyPlan extends AbstractPlan {
- *     MyPlan(Deconv3dProblem p) { super(p, "mine"); }
+ *     MyPlan(Deconv3dProblem p, float[] w) { super(p, "mine"); this.w = w.clone(); }
  *     protected void compute(float[] x, int xOff, float[] y, int yOff, int batch) { ... }
+ *     protected float[] filter() { return w; }
  * }
  * }</pre>
  */
@@ -109,6 +111,51 @@ public abstract class AbstractPlan implements Deconv3dPlan {
         input.position(input.position() + batch * perIn);
         output.position(output.position() + (int) needed);
     }
+
+    @Override
+    public final void backwardInput(float[] gradOutput, float[] output, float[] gradInput) {
+        GradientArguments.requireInputGradient(problem, gradOutput, output, gradInput);
+        enter();
+        try {
+            computeInputGradient(gradOutput, output, gradInput);
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    @Override
+    public final void backwardWeights(float[] input, float[] gradOutput, float[] output, float[] gradFilter,
+            float[] gradBias) {
+        GradientArguments.requireWeightGradient(problem, input, gradOutput, output, gradFilter, gradBias);
+        enter();
+        try {
+            computeWeightGradient(input, gradOutput, output, gradFilter, gradBias);
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /**
+     * Computes {@link #backwardInput} (arguments checked, plan open). This default runs the reference loops
+     * ({@link ReferenceGradients}) with the plan's filter; a backend overrides it with a faster kernel.
+     */
+    protected void computeInputGradient(float[] gradOutput, float[] output, float[] gradInput) {
+        double[] g = ReferenceGradients.beforeActivation(problem, gradOutput, 0, output, 0, problem.batch());
+        ReferenceGradients.inputGradient(problem, g, filter(), gradInput, 0, problem.batch());
+    }
+
+    /** Computes {@link #backwardWeights} (arguments checked, plan open); the default runs the reference loops. */
+    protected void computeWeightGradient(float[] input, float[] gradOutput, float[] output, float[] gradFilter,
+            float[] gradBias) {
+        double[] g = ReferenceGradients.beforeActivation(problem, gradOutput, 0, output, 0, problem.batch());
+        ReferenceGradients.weightGradient(problem, input, 0, g, gradFilter, gradBias, problem.batch());
+    }
+
+    /**
+     * The filter this plan was made with, in the problem's filter layout, for the gradient loops: a backend keeps
+     * a copy (its own format may differ, e.g. packed or on a device).
+     */
+    protected abstract float[] filter();
 
     /** Takes the read lock for a run, or throws if the plan is closed. */
     private void enter() {

@@ -101,6 +101,38 @@ public final class Activation {
         }
     }
 
+    /**
+     * The derivative at the point whose output is {@code y} ({@code y = apply(x)}), expressed in {@code y}, so a
+     * gradient needs only the saved output: relu {@code y > 0 ? 1 : 0}, leaky relu {@code y < 0 ? slope : 1},
+     * sigmoid {@code y(1-y)}, tanh {@code 1-y²}, none 1. At {@code x = 0} this gives relu 0 (as PyTorch and
+     * TensorFlow do) and leaky relu 1 (the {@code x >= 0} branch of {@link #apply}).
+     *
+     * @throws IllegalStateException for a leaky relu with a negative slope, whose output does not tell the sign of
+     *                               its input (see {@link #hasDerivativeFromOutput()})
+     */
+    public double derivativeFromOutput(double y) {
+        switch (kind) {
+            case RELU: return y > 0 ? 1.0 : 0.0;
+            case LEAKY_RELU:
+                if (slope < 0) {
+                    throw new IllegalStateException("leaky relu with slope " + slope + " < 0 has no derivative in"
+                            + " terms of its output");
+                }
+                return slope == 0 ? (y > 0 ? 1.0 : 0.0) : (y < 0 ? slope : 1.0);
+            case SIGMOID: return y * (1.0 - y);
+            case TANH: return 1.0 - y * y;
+            default: return 1.0;
+        }
+    }
+
+    /**
+     * Whether {@link #derivativeFromOutput} is defined: for every activation but a leaky relu with a negative
+     * slope (there a negative input and a positive one can give outputs of the same sign).
+     */
+    public boolean hasDerivativeFromOutput() {
+        return kind != Kind.LEAKY_RELU || slope >= 0;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof Activation && ((Activation) o).kind == kind

@@ -82,6 +82,57 @@ public interface Deconv3dPlan extends AutoCloseable {
      */
     void run(FloatBuffer input, FloatBuffer output);
 
+    /**
+     * The gradient of a loss with respect to the input, for training: {@code gradInput = Tᵀ(gradOutput * act'(y))},
+     * a strided convolution of the output gradient with the same filter and geometry (what
+     * {@code tf.nn.conv3d(dy, w, strides, padding)} computes in TensorFlow's convention, and what autograd computes
+     * for PyTorch's {@code ConvTranspose3d}). The activation's derivative is taken from the saved output.
+     *
+     * <pre>{@code
+     * plan.run(x, y);                               // forward
+     * float[] dy = lossGradient(y);                 // from the layer above
+     * float[] dx = new float[problem.inputLength()];
+     * plan.backwardInput(dy, y, dx);                // to the layer below
+     * }</pre>
+     *
+     * <p>All backends compute it (at present with the reference loops: correct, not yet fast). Thread-safe like
+     * {@link #run}; every argument is checked before anything is written.
+     *
+     * @param gradOutput {@code dL/dy}: {@code problem().outputLength()} values in the output's layout
+     * @param output     the {@code y} that {@link #run} computed for this input; may be null when the problem has no
+     *                   activation
+     * @param gradInput  written: {@code dL/dx}, {@code problem().inputLength()} values in the input's layout
+     * @throws IllegalArgumentException if an array is null or has the wrong length, {@code output} is missing
+     *                                  while an activation is fused, the activation is a leaky relu with a
+     *                                  negative slope (its derivative cannot be read from its output), or
+     *                                  {@code gradInput} is one of the other arrays
+     * @throws IllegalStateException    if the plan is closed
+     */
+    void backwardInput(float[] gradOutput, float[] output, float[] gradInput);
+
+    /**
+     * The gradients of a loss with respect to the filter and the bias, for training:
+     * {@code gradFilter[t, co, ci] = sum over samples and positions of x[i, ci] * g[o, co]} with {@code o} the output
+     * that input {@code i} reaches through tap {@code t}, and {@code gradBias[co] = sum of g[o, co]}, where
+     * {@code g = gradOutput * act'(y)}. The filter gradient is in the problem's filter layout (TensorFlow's
+     * {@code Conv3DBackpropFilterV2} for that convention, PyTorch's and ONNX's weight layout for theirs).
+     *
+     * <pre>{@code
+     * float[] dw = new float[problem.filterLength()];
+     * float[] db = new float[problem.outChannels()];
+     * plan.backwardWeights(x, dy, y, dw, db);       // then w -= rate * dw, b -= rate * db: a new plan
+     * }</pre>
+     *
+     * @param input      the {@code x} the forward run read
+     * @param gradOutput {@code dL/dy}
+     * @param output     the {@code y} of the forward run; may be null when the problem has no activation
+     * @param gradFilter written: {@code dL/dw}, {@code problem().filterLength()} values
+     * @param gradBias   written unless null: {@code dL/db}, {@code problem().outChannels()} values
+     * @throws IllegalArgumentException as {@link #backwardInput}, for these arrays
+     * @throws IllegalStateException    if the plan is closed
+     */
+    void backwardWeights(float[] input, float[] gradOutput, float[] output, float[] gradFilter, float[] gradBias);
+
     /** Bytes of working memory one run of {@code batch} samples needs beyond its input and output. */
     default long workspaceBytes(int batch) {
         return batch == problem().batch() ? workspaceBytes() : workspaceBytes() / problem().batch() * batch;

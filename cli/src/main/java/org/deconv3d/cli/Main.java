@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
 /** {@code deconv3d}: the command line. Bad input prints one line saying what to fix and exits with 2. */
 @Command(name = "deconv3d", mixinStandardHelpOptions = true, version = "deconv3d 0.1.0",
         description = "3D transposed convolution (conv3d_transpose / ConvTranspose3d) with exact shape rules.",
-        subcommands = {ShapeCommand.class, RunCommand.class, BackendsCommand.class, DemoCommand.class, BenchHelp.class})
+        subcommands = {ShapeCommand.class, RunCommand.class, GradCommand.class, BackendsCommand.class, DemoCommand.class,
+                BenchHelp.class})
 public final class Main {
 
     private Main() {

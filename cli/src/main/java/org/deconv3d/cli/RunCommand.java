@@ -2,7 +2,6 @@ package org.deconv3d.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.concurrent.Callable;
@@ -49,23 +48,12 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter log = spec.commandLine().getOut();
-        refuseOverwritingAnInput();
-        Npy.Array x = Npy.read(input);
-        Npy.Array w = Npy.read(filter);
-        noteConversion(log, input, x);
-        noteConversion(log, filter, w);
+        CommandFiles.refuseClashes(new Object[] {"--out", out},
+                new Object[] {"--input", input, "--filter", filter, "--bias", bias});
+        Npy.Array x = CommandFiles.read(log, input);
+        Npy.Array w = CommandFiles.read(log, filter);
         Deconv3dProblem p = options.build(x.shape(), w.shape());
-        float[] b = null;
-        if (bias != null) {
-            Npy.Array ba = Npy.read(bias);
-            noteConversion(log, bias, ba);
-            if (ba.shape().length != 1 || ba.shape()[0] != p.outChannels()) {
-                throw new IllegalArgumentException(bias + " has shape " + Arrays.toString(ba.shape())
-                        + " but the bias must have shape [" + p.outChannels() + "] (one value per output channel):"
-                        + " pass a bias of " + p.outChannels() + " values, or none");
-            }
-            b = ba.data();
-        }
+        float[] b = CommandFiles.bias(log, bias, p);
         Deconv3d engine = backend == null ? Backends.select(p) : Backends.named(backend);
         float[] y = Memory.allocateFloats(p.outputLength(), "the output " + Arrays.toString(p.outputShape()));
         try (Deconv3dPlan plan = threads == null ? engine.plan(p, w.data(), b) : engine.plan(p, w.data(), b, threads)) {
@@ -81,26 +69,5 @@ final class RunCommand implements Callable<Integer> {
                     + " state)%n", firstMs);
         }
         return 0;
-    }
-
-    private static void noteConversion(PrintWriter log, Path file, Npy.Array a) {
-        if (a.converted() != null) {
-            log.println("note: " + file + " holds dtype '" + a.converted() + "', converted to float32");
-        }
-    }
-
-    /** Writing the output over an input file would destroy it before (or while) it is read: refuse. */
-    private void refuseOverwritingAnInput() throws IOException {
-        Path[] inputs = bias == null ? new Path[] {input, filter} : new Path[] {input, filter, bias};
-        String[] names = {"--input", "--filter", "--bias"};
-        for (int i = 0; i < inputs.length; i++) {
-            boolean same = Files.exists(out) && Files.exists(inputs[i]) ? Files.isSameFile(out, inputs[i])
-                    : out.toAbsolutePath().normalize().equals(inputs[i].toAbsolutePath().normalize());
-            if (same) {
-                throw new IllegalArgumentException("--out " + out + " is the same file as " + names[i] + " "
-                        + inputs[i] + ": writing it would destroy the " + names[i].substring(2)
-                        + "; give --out another path");
-            }
-        }
     }
 }

@@ -38,5 +38,10 @@ public final class ReferenceDeconv3d implements Deconv3d {
         protected void compute(float[] input, int inputOffset, float[] output, int outputOffset, int batch) {
             ReferenceKernel.compute(problem(), input, inputOffset, filter, bias, output, outputOffset, batch);
         }
+
+        @Override
+        protected float[] filter() {
+            return filter;
+        }
     }
 }

@@ -24,11 +24,14 @@ final class CudaPlan extends AbstractPlan {
     private final float[] inputScratch;
     private final float[] outputScratch;
     private volatile CudaTimings last;
+    /** The filter as given (a copy), for the gradients. */
+    private final float[] filter;
 
     CudaPlan(Device device, Deconv3dProblem problem, float[] filter, float[] bias) {
         super(problem, CudaProvider.NAME);
         this.device = device;
         this.problem = problem;
+        this.filter = filter.clone();
         try {
             int[] geometry = CudaGeometry.geometry(problem, bias != null);
             Device.Buffer g = allocate(4L * geometry.length, "geometry");
@@ -122,5 +125,10 @@ final class CudaPlan extends AbstractPlan {
         if (first != null) {
             throw first;
         }
+    }
+
+    @Override
+    protected float[] filter() {
+        return filter;
     }
 }

@@ -35,6 +35,13 @@ class CudaPlanLifecycleTest {
     }
 
     @Test
+    void gradientsUseTheFilterThePlanWasMadeWith() {
+        try (CudaPlan plan = new CudaPlan(new FakeDevice(), c.problem(), c.filter(), c.bias())) {
+            org.deconv3d.testing.GradientCheck.check(plan, c);
+        }
+    }
+
+    @Test
     void useAfterCloseIsAClearError() {
         CudaPlan plan = new CudaPlan(new FakeDevice(), c.problem(), c.filter(), c.bias());
         plan.close();

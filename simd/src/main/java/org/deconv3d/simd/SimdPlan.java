@@ -32,6 +32,8 @@ final class SimdPlan extends AbstractPlan {
     /** Samples per parallel section: what fits one array and the caller's workspace cap. */
     private final int samplesPerChunk;
     private final ArrayDeque<Workspace> idle = new ArrayDeque<>();
+    /** The filter as given (a copy), for the gradients. */
+    private final float[] filter;
     /** Non-null when the filter has a non-finite value: runs then use the reference loops on these copies. */
     private final float[] referenceFilter;
     private final float[] referenceBias;
@@ -41,8 +43,9 @@ final class SimdPlan extends AbstractPlan {
         super(problem, SimdProvider.NAME);
         this.parallelFlops = parallelFlops;
         float[] biasCopy = bias == null ? null : bias.clone();
+        this.filter = filter.clone();
         if (!allFinite(filter)) {
-            referenceFilter = filter.clone();
+            referenceFilter = this.filter;
             referenceBias = biasCopy;
             schedule = null;
             loop = null;
@@ -98,6 +101,11 @@ final class SimdPlan extends AbstractPlan {
     /** Whether runs use the reference loops (non-finite filter). */
     boolean usesReferenceLoops() {
         return referenceFilter != null;
+    }
+
+    @Override
+    protected float[] filter() {
+        return filter;
     }
 
     @Override

@@ -123,6 +123,17 @@ class SimdPlanTest {
     }
 
     @Test
+    void gradientsAgreeWithTheReference() {
+        long base = TestSeeds.base("SimdPlanTest.gradients");
+        for (int i = 0; i < 60; i++) {
+            Case c = RandomProblems.draw(base + i);
+            try (Deconv3dPlan plan = simd.plan(c.problem(), c.filter(), c.bias())) {
+                org.deconv3d.testing.GradientCheck.check(plan, c);
+            }
+        }
+    }
+
+    @Test
     void nanAndInfinityInTheInputPropagateLikeTheReference() {
         long base = TestSeeds.base("SimdPlanTest.nan");
         for (int i = 0; i < 30; i++) {

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 class TensorFlowConformanceTest {
 
     /** A random valid TensorFlow problem (NDHWC, groups 1: what TensorFlow's CPU kernel computes). */
-    private static Deconv3dProblem problem(Random r, boolean dilate) {
+    static Deconv3dProblem problem(Random r, boolean dilate) {
         int[] x = new int[3], k = new int[3], s = new int[3], d = new int[3], o = new int[3];
         Padding padding = r.nextBoolean() ? Padding.SAME : Padding.VALID;
         for (int a = 0; a < 3; a++) {
@@ -42,7 +42,7 @@ class TensorFlowConformanceTest {
     }
 
     /** Whether TensorFlow's CPU kernel takes dilations other than 1 for this op (it has not, historically). */
-    private static boolean tensorFlowDilates() {
+    static boolean tensorFlowDilates() {
         Deconv3dProblem p = Deconv3dProblem.tensorflow(new int[] {1, 3, 3, 3, 2}, new int[] {2, 2, 2, 2, 2})
                 .dilations(2).padding(Padding.VALID).build();
         try (Peer tf = new TensorFlowPeer(p, new float[p.filterLength()], 1)) {
