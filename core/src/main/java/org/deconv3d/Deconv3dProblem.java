@@ -828,7 +828,8 @@ public final class Deconv3dProblem {
         }
     }
 
-    private static void requireLength(String what, float[] a, int expected, int[] shape, String axes) {
+    /** Checks that {@code a} is an array of {@code expected} floats, the tensor of {@code shape} ({@code axes}). */
+    static void requireLength(String what, float[] a, int expected, int[] shape, String axes) {
         if (a == null) {
             throw new IllegalArgumentException(what + " array is null: pass a float[" + expected + "] of shape "
                     + Arrays.toString(shape) + " " + axes);

@@ -1,7 +1,5 @@
 package org.deconv3d;
 
-import java.util.Arrays;
-
 /**
  * The argument checks of the gradient calls ({@link Deconv3dPlan#backwardInput},
  * {@link Deconv3dPlan#backwardWeights}), shared by every backend and made before anything is written.
@@ -14,7 +12,8 @@ final class GradientArguments {
     /** Checks the arguments of {@link Deconv3dPlan#backwardInput}. */
     static void requireInputGradient(Deconv3dProblem p, float[] gradOutput, float[] output, float[] gradInput) {
         requireCommon(p, gradOutput, output);
-        require(p, "gradInput", gradInput, p.inputLength(), p.inputShape(), "(the input's shape and layout)");
+        Deconv3dProblem.requireLength("gradInput", gradInput, p.inputLength(),
+                p.inputShape(), "(the input's shape and layout)");
         requireDistinct("gradInput", gradInput, "gradOutput", gradOutput, "output", output);
     }
 
@@ -22,8 +21,10 @@ final class GradientArguments {
     static void requireWeightGradient(Deconv3dProblem p, float[] input, float[] gradOutput, float[] output,
             float[] gradFilter, float[] gradBias) {
         requireCommon(p, gradOutput, output);
-        require(p, "input", input, p.inputLength(), p.inputShape(), "(the input the forward run read)");
-        require(p, "gradFilter", gradFilter, p.filterLength(), p.filterShape(), p.filterLayout().description());
+        Deconv3dProblem.requireLength("input", input, p.inputLength(),
+                p.inputShape(), "(the input the forward run read)");
+        Deconv3dProblem.requireLength("gradFilter", gradFilter, p.filterLength(),
+                p.filterShape(), p.filterLayout().description());
         if (gradBias != null && gradBias.length != p.outChannels()) {
             throw new IllegalArgumentException("gradBias has " + gradBias.length + " values but the problem has "
                     + p.outChannels() + " output channels: pass " + p.outChannels() + " values, or null to skip"
@@ -43,26 +44,14 @@ final class GradientArguments {
                     + " its input, so its gradient cannot be computed from the saved output: use a slope >= 0, or"
                     + " a problem with Activation.NONE and apply the activation yourself");
         }
-        require(p, "gradOutput", gradOutput, p.outputLength(), p.outputShape(), "(the output's shape and layout)");
+        Deconv3dProblem.requireLength("gradOutput", gradOutput, p.outputLength(),
+                p.outputShape(), "(the output's shape and layout)");
         if (output == null && act.kind() != Activation.Kind.NONE) {
             throw new IllegalArgumentException("output is null but the plan fuses " + act + ": pass the output y"
                     + " that run() computed for this input (the activation's derivative is read from it)");
         }
         if (output != null) {
-            require(p, "output", output, p.outputLength(), p.outputShape(), "(what run() wrote)");
-        }
-    }
-
-    private static void require(Deconv3dProblem p, String what, float[] a, int expected, int[] shape,
-            String meaning) {
-        if (a == null) {
-            throw new IllegalArgumentException(what + " array is null: pass a float[" + expected + "] of shape "
-                    + Arrays.toString(shape) + " " + meaning);
-        }
-        if (a.length != expected) {
-            throw new IllegalArgumentException(what + " array has " + a.length + " elements but shape "
-                    + Arrays.toString(shape) + " " + meaning + " needs " + expected + ": pass an array of exactly "
-                    + expected);
+            Deconv3dProblem.requireLength("output", output, p.outputLength(), p.outputShape(), "(what run() wrote)");
         }
     }
 
