@@ -38,8 +38,11 @@ public final class GradientCheck {
             reference.backwardWeights(c.input(), dy, y, dwRef, dbRef);
         }
         String who = plan.backend() + " gradient";
-        SlicesCheck.compare(c, dxRef, dx, who + " of the input");
-        SlicesCheck.compare(c, dwRef, dw, who + " of the filter");
-        SlicesCheck.compare(c, dbRef, db, who + " of the bias");
+        // A leaky relu's slope makes dy * act'(y) inexact in float (the reference keeps it in double): no exact tier.
+        Case compared = p.activation().kind() == org.deconv3d.Activation.Kind.LEAKY_RELU
+                ? new Case(c.seed(), p, c.input(), c.filter(), c.bias(), false, c.recipe()) : c;
+        SlicesCheck.compare(compared, dxRef, dx, who + " of the input");
+        SlicesCheck.compare(compared, dwRef, dw, who + " of the filter");
+        SlicesCheck.compare(compared, dbRef, db, who + " of the bias");
     }
 }

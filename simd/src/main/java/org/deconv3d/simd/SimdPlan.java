@@ -34,6 +34,8 @@ final class SimdPlan extends AbstractPlan {
     private final ArrayDeque<Workspace> idle = new ArrayDeque<>();
     /** The filter as given (a copy), for the gradients. */
     private final float[] filter;
+    /** The vectorized gradients; null where the reference loops compute them (NCDHW, non-finite filter). */
+    private final SimdGradients gradients;
     /** Non-null when the filter has a non-finite value: runs then use the reference loops on these copies. */
     private final float[] referenceFilter;
     private final float[] referenceBias;
@@ -52,6 +54,7 @@ final class SimdPlan extends AbstractPlan {
             epilogue = null;
             runner = new ParallelRunner(1);
             samplesPerChunk = Integer.MAX_VALUE;
+            gradients = null;
             return;
         }
         referenceFilter = null;
@@ -61,6 +64,8 @@ final class SimdPlan extends AbstractPlan {
         epilogue = new Epilogue(schedule, weights, biasCopy);
         loop = new TileLoop(schedule, weights, epilogue);
         runner = new ParallelRunner(Math.max(1, threads));
+        gradients = SimdGradients.supports(problem)
+                ? new SimdGradients(problem, filter, runner, parallelFlops) : null;
         long fixed = 4 * schedule.workspaceFloats(0, runner.maxWorkers());
         long perSample = 4L * schedule.paddedPerSample;
         long one = fixed + perSample;
@@ -106,6 +111,30 @@ final class SimdPlan extends AbstractPlan {
     @Override
     protected float[] filter() {
         return filter;
+    }
+
+    /** The vectorized gradients, or null where the reference loops compute them (tests). */
+    SimdGradients gradients() {
+        return gradients;
+    }
+
+    @Override
+    protected void computeInputGradient(float[] gradOutput, float[] output, float[] gradInput) {
+        if (gradients == null) {
+            super.computeInputGradient(gradOutput, output, gradInput);
+        } else {
+            gradients.inputGradient(gradOutput, output, gradInput);
+        }
+    }
+
+    @Override
+    protected void computeWeightGradient(float[] input, float[] gradOutput, float[] output, float[] gradFilter,
+            float[] gradBias) {
+        if (gradients == null) {
+            super.computeWeightGradient(input, gradOutput, output, gradFilter, gradBias);
+        } else {
+            gradients.weightGradient(input, gradOutput, output, gradFilter, gradBias);
+        }
     }
 
     @Override

@@ -44,4 +44,16 @@ class SimdCrossCheckTest {
             CrossCheck.check(simd, c);
         }
     }
+
+    @Test
+    void gradientsAgreeWithTheReferenceOnRandomProblems() {
+        long base = TestSeeds.base("SimdCrossCheckTest.gradients@" + SimdKernel.L * 32 + "bit");
+        Deconv3d simd = new SimdProvider().create();
+        for (int i = 0; i < PROBLEMS / 3; i++) {
+            Case c = RandomProblems.draw(base + i);
+            try (org.deconv3d.Deconv3dPlan plan = simd.plan(c.problem(), c.filter(), c.bias())) {
+                org.deconv3d.testing.GradientCheck.check(plan, c);
+            }
+        }
+    }
 }

@@ -134,6 +134,62 @@ class SimdPlanTest {
     }
 
     @Test
+    void gradientsAreBitwiseIdenticalFor1To3ThreadsWithEveryThreadUsed() {
+        long base = TestSeeds.base("SimdPlanTest.gradientThreads");
+        int checked = 0;
+        for (int i = 0; checked < 20; i++) {
+            Case c = RandomProblems.draw(base + i);
+            Deconv3dProblem p = c.problem();
+            if (p.layout() != org.deconv3d.Layout.NDHWC || !p.activation().hasDerivativeFromOutput()) {
+                continue;
+            }
+            float[] y = new float[p.outputLength()];
+            org.deconv3d.reference.ReferenceKernel.compute(p, c.input(), c.filter(), c.bias(), y);
+            float[] dy = RandomProblems.values(new java.util.Random(c.seed()), p.outputLength());
+            float[][] one = gradients(simd.plan(p, c.filter(), c.bias(), 1), c, y, dy);
+            for (int threads = 2; threads <= 3; threads++) {
+                try (SimdPlan plan = simd.plan(p, c.filter(), c.bias(), threads, 0)) {
+                    SimdGradients g = plan.gradients();
+                    int[] xs = p.inputSize();
+                    int[] k = p.kernel();
+                    if (p.batch() * xs[0] * xs[1] < threads || p.groups() * k[0] * k[1] * k[2] < threads) {
+                        continue; // fewer work items than threads
+                    }
+                    checked++;
+                    g.waitForHelpers = true;
+                    float[] dx = new float[p.inputLength()];
+                    plan.backwardInput(dy, y, dx);
+                    int[] inputItems = g.lastItemsPerWorker;
+                    float[] dw = new float[p.filterLength()];
+                    float[] db = new float[p.outChannels()];
+                    plan.backwardWeights(c.input(), dy, y, dw, db);
+                    int[] filterItems = g.lastItemsPerWorker;
+                    assertBitwiseEqual(one[0], dx, threads + " threads, input gradient", c);
+                    assertBitwiseEqual(one[1], dw, threads + " threads, filter gradient", c);
+                    assertBitwiseEqual(one[2], db, threads + " threads, bias gradient", c);
+                    for (int[] items : new int[][] {inputItems, filterItems}) {
+                        assertEquals(threads, items.length);
+                        assertTrue(Arrays.stream(items).allMatch(n -> n > 0), "a thread computed nothing: "
+                                + Arrays.toString(items) + " on " + c.replay());
+                    }
+                }
+            }
+        }
+    }
+
+    private static float[][] gradients(Deconv3dPlan plan, Case c, float[] y, float[] dy) {
+        Deconv3dProblem p = c.problem();
+        float[] dx = new float[p.inputLength()];
+        float[] dw = new float[p.filterLength()];
+        float[] db = new float[p.outChannels()];
+        try (plan) {
+            plan.backwardInput(dy, y, dx);
+            plan.backwardWeights(c.input(), dy, y, dw, db);
+        }
+        return new float[][] {dx, dw, db};
+    }
+
+    @Test
     void nanAndInfinityInTheInputPropagateLikeTheReference() {
         long base = TestSeeds.base("SimdPlanTest.nan");
         for (int i = 0; i < 30; i++) {
