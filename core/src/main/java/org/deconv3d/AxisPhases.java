@@ -108,6 +108,16 @@ public final class AxisPhases {
         return taps[c].length;
     }
 
+    /**
+     * The output position that input position {@code i} reaches through tap {@code t}, {@code i*stride +
+     * t*dilation - padBefore}, or -1 when that lies outside {@code 0 .. outputSize-1}: the scatter form of the same
+     * rule, for the gradients, which walk the inputs.
+     */
+    public static int reached(int i, int t, int stride, int dilation, int padBefore, int outputSize) {
+        long o = (long) i * stride + (long) t * dilation - padBefore; // long: i*stride can pass Integer.MAX_VALUE
+        return o >= 0 && o < outputSize ? (int) o : -1;
+    }
+
     /** Output position {@code j} of phase {@code c}: {@code c + j*stride}. */
     public int output(int c, int j) {
         return c + j * stride;

@@ -26,21 +26,26 @@ final class Machine {
     }
 
     private static String field(String key) {
-        try {
-            return Files.readAllLines(Paths.get("/proc/cpuinfo")).stream()
-                    .filter(l -> l.indexOf(':') > 0 && l.substring(0, l.indexOf(':')).trim().equals(key))
-                    .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse(null);
-        } catch (IOException | RuntimeException e) {
-            return null;
+        return CpuInfo.LINES.stream()
+                .filter(l -> l.indexOf(':') > 0 && l.substring(0, l.indexOf(':')).trim().equals(key))
+                .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse(null);
+    }
+
+    /** /proc/cpuinfo, read once (empty where there is none). */
+    private static final class CpuInfo {
+        static final java.util.List<String> LINES = read();
+
+        private static java.util.List<String> read() {
+            try {
+                return Files.readAllLines(Paths.get("/proc/cpuinfo"));
+            } catch (IOException | RuntimeException e) {
+                return java.util.List.of();
+            }
         }
     }
 
     static boolean avx512() {
-        try {
-            return Files.readString(Paths.get("/proc/cpuinfo")).contains("avx512f");
-        } catch (IOException e) {
-            return false;
-        }
+        return CpuInfo.LINES.stream().anyMatch(l -> l.startsWith("flags") && l.contains(" avx512f"));
     }
 
     static String describe() {

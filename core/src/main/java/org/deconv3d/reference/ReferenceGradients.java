@@ -1,6 +1,7 @@
 package org.deconv3d.reference;
 
 import org.deconv3d.Activation;
+import org.deconv3d.AxisPhases;
 import org.deconv3d.Deconv3dProblem;
 
 /**
@@ -56,13 +57,13 @@ public final class ReferenceGradients {
                         for (int iw = 0; iw < xs[2]; iw++) {
                             double sum = 0;
                             for (int td = 0; td < k[0]; td++) {
-                                int od = target(id, td, s[0], d[0], pad[0], os[0]);
+                                int od = AxisPhases.reached(id, td, s[0], d[0], pad[0], os[0]);
                                 if (od < 0) continue;
                                 for (int th = 0; th < k[1]; th++) {
-                                    int oh = target(ih, th, s[1], d[1], pad[1], os[1]);
+                                    int oh = AxisPhases.reached(ih, th, s[1], d[1], pad[1], os[1]);
                                     if (oh < 0) continue;
                                     for (int tw = 0; tw < k[2]; tw++) {
-                                        int ow = target(iw, tw, s[2], d[2], pad[2], os[2]);
+                                        int ow = AxisPhases.reached(iw, tw, s[2], d[2], pad[2], os[2]);
                                         if (ow < 0) continue;
                                         for (int c = 0; c < coutPerGroup; c++) {
                                             int co = group * coutPerGroup + c;
@@ -104,13 +105,13 @@ public final class ReferenceGradients {
                             double sum = 0;
                             for (int n = 0; n < batch; n++) {
                                 for (int id = 0; id < xs[0]; id++) {
-                                    int od = target(id, td, s[0], d[0], pad[0], os[0]);
+                                    int od = AxisPhases.reached(id, td, s[0], d[0], pad[0], os[0]);
                                     if (od < 0) continue;
                                     for (int ih = 0; ih < xs[1]; ih++) {
-                                        int oh = target(ih, th, s[1], d[1], pad[1], os[1]);
+                                        int oh = AxisPhases.reached(ih, th, s[1], d[1], pad[1], os[1]);
                                         if (oh < 0) continue;
                                         for (int iw = 0; iw < xs[2]; iw++) {
-                                            int ow = target(iw, tw, s[2], d[2], pad[2], os[2]);
+                                            int ow = AxisPhases.reached(iw, tw, s[2], d[2], pad[2], os[2]);
                                             if (ow < 0) continue;
                                             sum += (double) x[xOffset + p.inputIndex(n, ci, id, ih, iw)]
                                                     * g[p.outputIndex(n, co, od, oh, ow)];
@@ -139,11 +140,5 @@ public final class ReferenceGradients {
                 db[co] = (float) sum;
             }
         }
-    }
-
-    /** The output position that input {@code i} reaches through tap {@code t}, or -1 when it is outside. */
-    private static int target(int i, int t, int s, int d, int pad, int outputSize) {
-        long o = (long) i * s + (long) t * d - pad; // long: i*s can pass Integer.MAX_VALUE near the limits
-        return o >= 0 && o < outputSize ? (int) o : -1;
     }
 }

@@ -4,6 +4,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 import org.deconv3d.Activation;
+import org.deconv3d.AxisPhases;
 import org.deconv3d.Deconv3dProblem;
 import org.deconv3d.Layout;
 
@@ -128,14 +129,14 @@ final class SimdGradients {
         for (int iw = 0; iw < xs[2]; iw++) {
             java.util.Arrays.fill(sums, 0f);
             for (int td = 0; td < k[0]; td++) {
-                int od = id * s[0] + td * d[0] - pad[0];
-                if (od < 0 || od >= os[0]) continue;
+                int od = AxisPhases.reached(id, td, s[0], d[0], pad[0], os[0]);
+                if (od < 0) continue;
                 for (int th = 0; th < k[1]; th++) {
-                    int oh = ih * s[1] + th * d[1] - pad[1];
-                    if (oh < 0 || oh >= os[1]) continue;
+                    int oh = AxisPhases.reached(ih, th, s[1], d[1], pad[1], os[1]);
+                    if (oh < 0) continue;
                     for (int tw = 0; tw < k[2]; tw++) {
-                        int ow = iw * s[2] + tw * d[2] - pad[2];
-                        if (ow < 0 || ow >= os[2]) continue;
+                        int ow = AxisPhases.reached(iw, tw, s[2], d[2], pad[2], os[2]);
+                        if (ow < 0) continue;
                         int t = (td * k[1] + th) * k[2] + tw;
                         int gRow = (((n * os[0] + od) * os[1] + oh) * os[2] + ow) * cout;
                         for (int grp = 0; grp < groups; grp++) {
@@ -180,14 +181,14 @@ final class SimdGradients {
         VectorMask<Float> tail = S.indexInRange(coutPad - L, coutG);
         for (int n = 0; n < p.batch(); n++) {
             for (int id = 0; id < xs[0]; id++) {
-                int od = id * s[0] + td * d[0] - pad[0];
-                if (od < 0 || od >= os[0]) continue;
+                int od = AxisPhases.reached(id, td, s[0], d[0], pad[0], os[0]);
+                if (od < 0) continue;
                 for (int ih = 0; ih < xs[1]; ih++) {
-                    int oh = ih * s[1] + th * d[1] - pad[1];
-                    if (oh < 0 || oh >= os[1]) continue;
+                    int oh = AxisPhases.reached(ih, th, s[1], d[1], pad[1], os[1]);
+                    if (oh < 0) continue;
                     for (int iw = 0; iw < xs[2]; iw++) {
-                        int ow = iw * s[2] + tw * d[2] - pad[2];
-                        if (ow < 0 || ow >= os[2]) continue;
+                        int ow = AxisPhases.reached(iw, tw, s[2], d[2], pad[2], os[2]);
+                        if (ow < 0) continue;
                         int xBase = (((n * xs[0] + id) * xs[1] + ih) * xs[2] + iw) * cin + grp * cinG;
                         int gBase = (((n * os[0] + od) * os[1] + oh) * os[2] + ow) * cout + grp * coutG;
                         for (int ci = 0; ci < cinG; ci++) {
