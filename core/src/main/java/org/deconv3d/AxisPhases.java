@@ -118,6 +118,26 @@ public final class AxisPhases {
         return o >= 0 && o < outputSize ? (int) o : -1;
     }
 
+    /**
+     * The first input position that tap {@code t} takes inside the output: the smallest {@code i >= 0} with
+     * {@link #reached} {@code >= 0}, or {@code inputSize} when there is none. With {@link #endReaching}, the
+     * inputs {@code first..end-1} are exactly those {@code reached} maps into the output.
+     */
+    public static int firstReaching(int t, int stride, int dilation, int padBefore, int outputSize, int inputSize) {
+        long lo = ceilDiv((long) padBefore - (long) t * dilation, stride);
+        return (int) Math.min(Math.max(lo, 0), endReaching(t, stride, dilation, padBefore, outputSize, inputSize));
+    }
+
+    /** One past the last input position that tap {@code t} takes inside the output; see {@link #firstReaching}. */
+    public static int endReaching(int t, int stride, int dilation, int padBefore, int outputSize, int inputSize) {
+        long hi = ceilDiv((long) outputSize + padBefore - (long) t * dilation, stride);
+        return (int) Math.max(0, Math.min(hi, inputSize));
+    }
+
+    private static long ceilDiv(long a, long b) {
+        return -Math.floorDiv(-a, b);
+    }
+
     /** Output position {@code j} of phase {@code c}: {@code c + j*stride}. */
     public int output(int c, int j) {
         return c + j * stride;

@@ -6,6 +6,9 @@ import org.deconv3d.Deconv3dProblem;
  * The filter, repacked once per plan for the micro-kernels: per group, output channels padded to whole vectors
  * and split into blocks of 2 vectors (1 for an odd last one); within a block, {@code [tap][ci][vector][lane]}, so a kernel reads
  * the weights of one (tap, input channel) as consecutive vectors. Padding lanes hold zeros.
+ *
+ * <p>{@link #transposed} packs the same way with the roles of the channels swapped ({@code [tap][co][vector][lane]},
+ * input channels in the lanes): the filter of the input gradient, a convolution that sums over output channels.
  */
 final class PackedWeights {
 
@@ -21,10 +24,20 @@ final class PackedWeights {
     private final int cinPerGroup;
 
     PackedWeights(Deconv3dProblem p, float[] filter, int lanes) {
+        this(p, filter, lanes, false);
+    }
+
+    /** The filter of the input gradient: input channels in the lanes, summed over output channels. */
+    static PackedWeights transposed(Deconv3dProblem p, float[] filter, int lanes) {
+        return new PackedWeights(p, filter, lanes, true);
+    }
+
+    private PackedWeights(Deconv3dProblem p, float[] filter, int lanes, boolean swap) {
         this.lanes = lanes;
         int[] k = p.kernel();
-        cinPerGroup = p.inChannelsPerGroup();
-        int coutPerGroup = p.outChannelsPerGroup();
+        // "in" is the channel a kernel sums over, "out" the one in the lanes.
+        cinPerGroup = swap ? p.outChannelsPerGroup() : p.inChannelsPerGroup();
+        int coutPerGroup = swap ? p.inChannelsPerGroup() : p.outChannelsPerGroup();
         vectorsPerGroup = (coutPerGroup + lanes - 1) / lanes;
         int blocks = 0;
         for (int v = 0; v < vectorsPerGroup; v += width(vectorsPerGroup - v)) {
@@ -39,7 +52,8 @@ final class PackedWeights {
         }
         base = new int[p.groups() * blocks];
         // SimdDeconv3d declines problems whose packed filter does not fit an array (Schedule.declineReason).
-        values = new float[Math.toIntExact(packedLength(p, lanes))];
+        values = new float[Math.toIntExact(packedLength(p, lanes, swap))];
+        int cinG = p.inChannelsPerGroup();
         int offset = 0;
         for (int g = 0; g < p.groups(); g++) {
             for (int b = 0; b < blocks; b++) {
@@ -51,8 +65,10 @@ final class PackedWeights {
                             for (int c = 0; c < cinPerGroup; c++)
                                 for (int l = 0; l < blockLanes; l++) {
                                     int co = blockStart[b] * lanes + l;
+                                    int ci = swap ? co : c;
+                                    int o = swap ? c : co;
                                     values[offset++] = co < coutPerGroup
-                                            ? filter[p.filterIndex(g * cinPerGroup + c, co, td, th, tw)] : 0f;
+                                            ? filter[p.filterIndex(g * cinG + ci, o, td, th, tw)] : 0f;
                                 }
             }
         }
@@ -60,9 +76,15 @@ final class PackedWeights {
 
     /** Floats of the packed filter: Cout per group rounded up to whole vectors. */
     static long packedLength(Deconv3dProblem p, int lanes) {
+        return packedLength(p, lanes, false);
+    }
+
+    static long packedLength(Deconv3dProblem p, int lanes, boolean swap) {
         int[] k = p.kernel();
-        long vectors = (p.outChannelsPerGroup() + (long) lanes - 1) / lanes;
-        return (long) p.groups() * k[0] * k[1] * k[2] * p.inChannelsPerGroup() * vectors * lanes;
+        int summed = swap ? p.outChannelsPerGroup() : p.inChannelsPerGroup();
+        int laned = swap ? p.inChannelsPerGroup() : p.outChannelsPerGroup();
+        long vectors = (laned + (long) lanes - 1) / lanes;
+        return (long) p.groups() * k[0] * k[1] * k[2] * summed * vectors * lanes;
     }
 
     /** Blocks of 2 vectors while they fit, then 1: the widths the micro-kernels exist for. */

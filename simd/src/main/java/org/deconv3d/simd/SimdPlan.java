@@ -34,7 +34,7 @@ final class SimdPlan extends AbstractPlan {
     private final ArrayDeque<Workspace> idle = new ArrayDeque<>();
     /** The filter as given (a copy), for the gradients. */
     private final float[] filter;
-    /** The vectorized gradients; null where the reference loops compute them (NCDHW, non-finite filter). */
+    /** The vectorized gradients; null where the reference loops compute them (non-finite filter, huge problems). */
     private final SimdGradients gradients;
     /** Non-null when the filter has a non-finite value: runs then use the reference loops on these copies. */
     private final float[] referenceFilter;
@@ -65,7 +65,7 @@ final class SimdPlan extends AbstractPlan {
         loop = new TileLoop(schedule, weights, epilogue);
         runner = new ParallelRunner(Math.max(1, threads));
         gradients = SimdGradients.supports(problem)
-                ? new SimdGradients(problem, filter, runner, parallelFlops) : null;
+                ? new SimdGradients(problem, filter, runner, parallelFlops, workspaceCap) : null;
         long fixed = 4 * schedule.workspaceFloats(0, runner.maxWorkers());
         long perSample = 4L * schedule.paddedPerSample;
         long one = fixed + perSample;
@@ -237,6 +237,9 @@ final class SimdPlan extends AbstractPlan {
     protected void release() {
         synchronized (idle) {
             idle.clear();
+        }
+        if (gradients != null) {
+            gradients.release();
         }
     }
 }

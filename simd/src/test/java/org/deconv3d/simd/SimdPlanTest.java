@@ -140,7 +140,7 @@ class SimdPlanTest {
         for (int i = 0; checked < 20; i++) {
             Case c = RandomProblems.draw(base + i);
             Deconv3dProblem p = c.problem();
-            if (p.layout() != org.deconv3d.Layout.NDHWC || !p.activation().hasDerivativeFromOutput()) {
+            if (!p.activation().hasDerivativeFromOutput()) {
                 continue;
             }
             float[] y = new float[p.outputLength()];
@@ -150,9 +150,7 @@ class SimdPlanTest {
             for (int threads = 2; threads <= 3; threads++) {
                 try (SimdPlan plan = simd.plan(p, c.filter(), c.bias(), threads, 0)) {
                     SimdGradients g = plan.gradients();
-                    int[] xs = p.inputSize();
-                    int[] k = p.kernel();
-                    if (p.batch() * xs[0] * xs[1] < threads || p.groups() * k[0] * k[1] * k[2] < threads) {
+                    if (g.inputItems() < threads || g.filterItems() < threads) {
                         continue; // fewer work items than threads
                     }
                     checked++;
@@ -441,5 +439,33 @@ class SimdPlanTest {
                 org.deconv3d.PlanOptions.defaults().threads(2).workspaceCap(oneSample - 1)));
         assertTrue(e.getMessage().contains("more than the cap of " + (oneSample - 1)), e.getMessage());
         assertTrue(e.getMessage().contains("raise the cap to at least " + oneSample), e.getMessage());
+    }
+
+    /** Gradients of a batch under a small workspace cap run in chunks of samples, bitwise equal to one pass. */
+    @Test
+    void gradientsUnderAWorkspaceCapRunInChunksWithTheSameBits() {
+        for (org.deconv3d.Layout layout : org.deconv3d.Layout.values()) {
+            int[] shape = layout == org.deconv3d.Layout.NDHWC ? new int[] {5, 6, 5, 7, 8} : new int[] {5, 8, 6, 5, 7};
+            Deconv3dProblem p = Deconv3dProblem.tensorflow(shape, new int[] {3, 3, 3, 8, 8})
+                    .strides(2).dataFormat(layout).activation(Activation.RELU).build();
+            Case c = Case.of(p, 13, true, true);
+            float[] y = new float[p.outputLength()];
+            float[] dy = RandomProblems.values(new java.util.Random(13), p.outputLength());
+            float[][] whole;
+            long oneSample;
+            try (Deconv3dPlan plan = simd.plan(p, c.filter(), c.bias(), org.deconv3d.PlanOptions.defaults())) {
+                plan.run(c.input(), y);
+                oneSample = plan.workspaceBytes(1);
+            }
+            whole = gradients(simd.plan(p, c.filter(), c.bias(), org.deconv3d.PlanOptions.defaults().threads(2)), c,
+                    y, dy);
+            SimdPlan capped = (SimdPlan) simd.plan(p, c.filter(), c.bias(),
+                    org.deconv3d.PlanOptions.defaults().threads(2).workspaceCap(oneSample));
+            assertTrue(capped.gradients().inputItems() < p.batch() * 6 * 5, "the cap splits the batch");
+            float[][] chunked = gradients(capped, c, y, dy);
+            for (int j = 0; j < 3; j++) {
+                assertBitwiseEqual(whole[j], chunked[j], layout + " gradient " + j + " in chunks", c);
+            }
+        }
     }
 }

@@ -1,0 +1,138 @@
+package org.deconv3d.simd;
+
+import org.deconv3d.AxisPhases;
+import org.deconv3d.Deconv3dProblem;
+import org.deconv3d.Layout;
+
+/**
+ * Where the gradients' data lives: the padded copy of {@code g = dy * act'(y)} both gradients read, the tap
+ * offsets into it, the row buffer of the input gradient and the work split of the filter gradient.
+ *
+ * <p><b>The padded copy</b> holds, per sample, {@code q[0] x q[1] x q[2]} positions of {@code groups x coutPad}
+ * floats (each group's output channels rounded up to a whole vector, zeros past them). Padded position {@code q}
+ * is output position {@code q - padBefore}; input position {@code i} reaches it through tap {@code t} at
+ * {@code q = i*stride + t*dilation}, so every tap of every input position lands inside the copy without a bounds
+ * check, and a position no output backs holds zero. Along width the copy reaches {@link #widthRounded} inputs
+ * (whole {@link Schedule#TILE}s), so the input gradient's last tile may read past the row.
+ */
+final class GradientGeometry {
+
+    final Deconv3dProblem problem;
+    final int groups;
+    final int cinG;
+    final int coutG;
+    final int cinPadG;
+    final int coutPadG;
+    final int kvol;
+    final int[] in;
+    final int[] out;
+    final int[] k;
+    final int[] s;
+    final int[] d;
+    final int[] pad;
+    /** Input rows per input-gradient item: 2 when a row fits half a tile (the tile's halves are two rows). */
+    final int rowsPerItem;
+    /** Input width rounded up to whole tiles, or to half a tile when {@link #rowsPerItem} is 2. */
+    final int widthRounded;
+    /** The padded copy's extent per axis. */
+    final int[] q;
+    /** Floats per position of the padded copy: {@code groups * coutPadG}. */
+    final int channelStride;
+    final int gPerSample;
+    final int inputPerSample;
+    final int outputPerSample;
+    /** Per tap {@code (td, th, tw)}: its offset in the padded copy from the position input 0 reaches by tap 0. */
+    final int[] tapOffset;
+    /** Floats per position of the input gradient's row buffer: {@code groups * cinPadG}. */
+    final int rowStride;
+    /** Input channels per filter-gradient item: whole multiples of 16 unless the group has fewer. */
+    final int cinPerPart;
+    /** Filter-gradient items per group and (td, th): {@code ceil(cinG / cinPerPart)}. */
+    final int parts;
+
+    GradientGeometry(Deconv3dProblem problem, int lanes) {
+        this.problem = problem;
+        this.groups = problem.groups();
+        this.cinG = problem.inChannelsPerGroup();
+        this.coutG = problem.outChannelsPerGroup();
+        this.cinPadG = roundUp(cinG, lanes);
+        this.coutPadG = roundUp(coutG, lanes);
+        this.in = problem.inputSize();
+        this.out = problem.outputSize();
+        this.k = problem.kernel();
+        this.s = problem.stride();
+        this.d = problem.dilation();
+        this.pad = problem.padBefore();
+        this.kvol = k[0] * k[1] * k[2];
+        this.rowsPerItem = in[2] <= Schedule.TILE / 2 ? 2 : 1;
+        this.widthRounded = rowsPerItem == 2 ? Schedule.TILE / 2 : roundUp(in[2], Schedule.TILE);
+        this.q = new int[3];
+        for (int a = 0; a < 3; a++) {
+            int reach = a == 2 ? widthRounded : in[a];
+            q[a] = Math.toIntExact((long) (reach - 1) * s[a] + (long) (k[a] - 1) * d[a] + 1);
+        }
+        this.channelStride = Math.multiplyExact(groups, coutPadG);
+        this.gPerSample = Math.multiplyExact(Math.multiplyExact(Math.multiplyExact(q[0], q[1]), q[2]),
+                channelStride);
+        this.inputPerSample = problem.inputLength() / problem.batch();
+        this.outputPerSample = problem.outputLength() / problem.batch();
+        this.tapOffset = new int[kvol];
+        for (int td = 0; td < k[0]; td++) {
+            for (int th = 0; th < k[1]; th++) {
+                for (int tw = 0; tw < k[2]; tw++) {
+                    tapOffset[(td * k[1] + th) * k[2] + tw] = ((td * d[0] * q[1] + th * d[1]) * q[2] + tw * d[2])
+                            * channelStride;
+                }
+            }
+        }
+        this.rowStride = groups * cinPadG;
+        // Enough filter-gradient items to balance two or more threads (a fixed split: results never depend on it).
+        int perGroup = k[0] * k[1];
+        int wanted = Math.max(1, (16 + groups * perGroup - 1) / (groups * perGroup));
+        int part = roundUp((cinG + wanted - 1) / wanted, 16);
+        this.cinPerPart = Math.min(cinG, part);
+        this.parts = (cinG + cinPerPart - 1) / cinPerPart;
+    }
+
+    boolean channelsLast() {
+        return problem.layout() == Layout.NDHWC;
+    }
+
+    /** Offset in the padded copy of sample {@code n}'s position {@code (qd, qh, qw)}. */
+    int padded(int n, int qd, int qh, int qw) {
+        return ((n * q[0] + qd) * q[1] + qh) * q[2] * channelStride + qw * channelStride;
+    }
+
+    /** Offset in the padded copy of what input {@code (id, ih, 0)} of sample {@code n} reaches by tap 0. */
+    int reachedByTapZero(int n, int id, int ih) {
+        return padded(n, id * s[0], ih * s[1], 0);
+    }
+
+    /** Input positions along {@code axis} that tap {@code t} maps inside the output: {@code [first, end)}. */
+    int first(int axis, int t) {
+        return AxisPhases.firstReaching(t, s[axis], d[axis], pad[axis], out[axis], in[axis]);
+    }
+
+    int end(int axis, int t) {
+        return AxisPhases.endReaching(t, s[axis], d[axis], pad[axis], out[axis], in[axis]);
+    }
+
+    /** Floats of one worker's input-gradient row buffer. */
+    int rowFloats() {
+        return Math.multiplyExact(rowsPerItem * widthRounded, rowStride);
+    }
+
+    /** Input-gradient items per sample: (id, pair or single ih). */
+    int inputItemsPerSample() {
+        return in[0] * ((in[1] + rowsPerItem - 1) / rowsPerItem);
+    }
+
+    /** Floats of one worker's filter-gradient sums: {@code k[2]} taps of a part's channels. */
+    int sumFloats() {
+        return Math.multiplyExact(Math.multiplyExact(k[2], cinPerPart), coutPadG);
+    }
+
+    static int roundUp(int v, int to) {
+        return Math.toIntExact(((long) v + to - 1) / to * to);
+    }
+}

@@ -1,0 +1,95 @@
+package org.deconv3d.simd;
+
+import org.deconv3d.Activation;
+
+/**
+ * The gradients' preparation stage, one output row {@code (n, od, oh)} per item: computes
+ * {@code g = dy * act'(y)} (from the saved output; {@code dy} itself without an activation), stores the row into
+ * the padded copy where an input reaches it (see {@link GradientGeometry}), and, when asked, the row's sum per
+ * output channel for the bias gradient (every output counts there, reached or not).
+ */
+final class GradientPrep {
+
+    private final GradientGeometry geo;
+    private final Activation act;
+    private final boolean plainCopy;
+
+    GradientPrep(GradientGeometry geo) {
+        this.geo = geo;
+        this.act = geo.problem.activation();
+        // One channels-last run per row copies as is: no activation, channels not padded.
+        this.plainCopy = act.kind() == Activation.Kind.NONE && geo.channelsLast()
+                && geo.channelStride == geo.problem.outChannels();
+    }
+
+    /**
+     * Row {@code item} of the chunk whose first sample is sample {@code n0} of {@code dy}/{@code y}; the padded copy
+     * {@code gp} holds the chunk only. {@code rowSums} (null when not wanted) gets {@code cout} floats per item.
+     */
+    void row(float[] dy, float[] y, int n0, float[] gp, float[] rowSums, int item) {
+        int[] out = geo.out;
+        int oh = item % out[1];
+        int od = item / out[1] % out[0];
+        int n = item / (out[1] * out[0]);
+        int qd = od + geo.pad[0];
+        int qh = oh + geo.pad[1];
+        int cout = geo.problem.outChannels();
+        int ow0 = Math.max(0, -geo.pad[2]);
+        int ow1 = Math.min(out[2], geo.q[2] - geo.pad[2]);
+        boolean stored = qd >= 0 && qd < geo.q[0] && qh >= 0 && qh < geo.q[1] && ow0 < ow1;
+        int dst = stored ? geo.padded(n, qd, qh, 0) : 0;
+        int cs = geo.channelStride;
+        if (geo.channelsLast()) {
+            int src = (((n0 + n) * out[0] + od) * out[1] + oh) * out[2] * cout;
+            if (stored && plainCopy) {
+                System.arraycopy(dy, src + ow0 * cout, gp, dst + (ow0 + geo.pad[2]) * cs, (ow1 - ow0) * cout);
+            } else if (stored) {
+                for (int ow = ow0; ow < ow1; ow++) {
+                    int from = src + ow * cout;
+                    int to = dst + (ow + geo.pad[2]) * cs;
+                    for (int co = 0; co < cout; co++) {
+                        gp[to + slot(co)] = g(dy, y, from + co);
+                    }
+                }
+            }
+            if (rowSums != null) {
+                int at = item * cout;
+                java.util.Arrays.fill(rowSums, at, at + cout, 0f);
+                for (int ow = 0; ow < out[2]; ow++) {
+                    int from = src + ow * cout;
+                    for (int co = 0; co < cout; co++) {
+                        rowSums[at + co] += g(dy, y, from + co);
+                    }
+                }
+            }
+            return;
+        }
+        int plane = out[0] * out[1] * out[2];
+        int rowStart = (od * out[1] + oh) * out[2];
+        for (int co = 0; co < cout; co++) {
+            int from = ((n0 + n) * cout + co) * plane + rowStart;
+            float sum = 0f;
+            if (stored) {
+                int to = dst + slot(co) + geo.pad[2] * cs;
+                for (int ow = ow0; ow < ow1; ow++) {
+                    gp[to + ow * cs] = g(dy, y, from + ow);
+                }
+            }
+            if (rowSums != null) {
+                for (int ow = 0; ow < out[2]; ow++) {
+                    sum += g(dy, y, from + ow);
+                }
+                rowSums[item * cout + co] = sum;
+            }
+        }
+    }
+
+    /** Where output channel {@code co} sits in a position of the padded copy. */
+    private int slot(int co) {
+        return co / geo.coutG * geo.coutPadG + co % geo.coutG;
+    }
+
+    private float g(float[] dy, float[] y, int j) {
+        return act.kind() == Activation.Kind.NONE ? dy[j] : (float) (dy[j] * act.derivativeFromOutput(y[j]));
+    }
+}

@@ -1,0 +1,138 @@
+package org.deconv3d.simd;
+
+/**
+ * The working memory of one gradient call: the padded copy of {@code g} for a chunk of samples (zeroed once, when
+ * allocated: the positions no output backs are never written), a row buffer and a filter-sum scratch per worker,
+ * the bias gradient's row sums, and the call's progress counters. {@link SimdGradients} keeps idle ones for reuse,
+ * so a steady stream of gradient calls allocates nothing.
+ *
+ * <p>As {@link ParallelRunner.Items}: the preparation items are the chunk's output rows ({@link GradientPrep}),
+ * the compute items either its input rows ({@link InputGradientRows}) or the filter slices
+ * ({@link FilterGradientSlices}).
+ */
+final class GradientWorkspace implements ParallelRunner.Items {
+
+    private final GradientGeometry geo;
+    private final GradientPrep prep;
+    private final InputGradientRows inputRows;
+    private final FilterGradientSlices slices;
+    final ParallelRunner.Progress progress;
+    private final float[][] rows;
+    private final float[][] sums;
+    private float[] padded;
+    private float[] rowSums;
+    /** The bias gradient's running sums, in double, over the chunks so far. */
+    final double[] biasSums;
+
+    private boolean filterPass;
+    private float[] dy;
+    private float[] y;
+    private float[] x;
+    private float[] dx;
+    private float[] dw;
+    private boolean wantBias;
+    private int n0;
+    private int samples;
+    private boolean firstChunk;
+
+    GradientWorkspace(GradientGeometry geo, GradientPrep prep, InputGradientRows inputRows,
+            FilterGradientSlices slices, int workers, int samples) {
+        this.geo = geo;
+        this.prep = prep;
+        this.inputRows = inputRows;
+        this.slices = slices;
+        this.progress = new ParallelRunner.Progress(workers);
+        this.rows = new float[workers][];
+        this.sums = new float[workers][];
+        this.biasSums = new double[geo.problem.outChannels()];
+        ensure(samples);
+    }
+
+    /** Makes room for {@code samples} samples; allocates only when more come than before. */
+    void ensure(int samples) {
+        long needed = (long) samples * geo.gPerSample;
+        if (padded == null || padded.length < needed) {
+            padded = new float[Math.toIntExact(needed)];
+        }
+        long rowsNeeded = (long) samples * geo.out[0] * geo.out[1] * geo.problem.outChannels();
+        if (rowSums == null || rowSums.length < rowsNeeded) {
+            rowSums = new float[Math.toIntExact(rowsNeeded)];
+        }
+    }
+
+    /** Binds an input-gradient chunk. */
+    void bindInput(float[] dy, float[] y, float[] dx, int n0, int samples) {
+        bind(dy, y, n0, samples);
+        this.filterPass = false;
+        this.dx = dx;
+        this.wantBias = false;
+    }
+
+    /** Binds a filter-gradient chunk; {@code firstChunk} starts the sums from zero. */
+    void bindFilter(float[] x, float[] dy, float[] y, float[] dw, boolean wantBias, int n0, int samples,
+            boolean firstChunk) {
+        bind(dy, y, n0, samples);
+        this.filterPass = true;
+        this.x = x;
+        this.dw = dw;
+        this.wantBias = wantBias;
+        this.firstChunk = firstChunk;
+    }
+
+    private void bind(float[] dy, float[] y, int n0, int samples) {
+        this.dy = dy;
+        this.y = y;
+        this.n0 = n0;
+        this.samples = samples;
+    }
+
+    /** Adds this chunk's bias row sums, row by row in order, to {@link #biasSums}. */
+    void addBiasRows() {
+        int cout = biasSums.length;
+        int rowCount = samples * geo.out[0] * geo.out[1];
+        for (int r = 0; r < rowCount; r++) {
+            for (int co = 0; co < cout; co++) {
+                biasSums[co] += rowSums[r * cout + co];
+            }
+        }
+    }
+
+    /** Drops the caller's arrays so an idle workspace holds none. */
+    void unbind() {
+        dy = null;
+        y = null;
+        x = null;
+        dx = null;
+        dw = null;
+    }
+
+    @Override
+    public int prepItems() {
+        return samples * geo.out[0] * geo.out[1];
+    }
+
+    @Override
+    public void prepare(int item) {
+        prep.row(dy, y, n0, padded, wantBias ? rowSums : null, item);
+    }
+
+    @Override
+    public int computeItems() {
+        return filterPass ? slices.items() : samples * geo.inputItemsPerSample();
+    }
+
+    @Override
+    public void compute(int item, int worker) {
+        if (filterPass) {
+            if (sums[worker] == null) {
+                sums[worker] = new float[geo.sumFloats()];
+            }
+            slices.slice(x, padded, n0, samples, firstChunk, sums[worker], dw, item);
+        } else {
+            if (rows[worker] == null) {
+                rows[worker] = new float[geo.rowFloats()];
+            }
+            inputRows.row(padded, rows[worker], dx, n0, item);
+        }
+    }
+}

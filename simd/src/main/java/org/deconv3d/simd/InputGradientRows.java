@@ -1,0 +1,103 @@
+package org.deconv3d.simd;
+
+/**
+ * The input gradient, one input row {@code (n, id, ih)} per item: a strided convolution of the padded copy of
+ * {@code g} with the {@linkplain PackedWeights#transposed transposed} filter. It reuses the forward's
+ * micro-kernels with the roles renamed: their "input" is {@code g} (positions {@code stride * channelStride}
+ * apart, summed over a group's output channels), their "output channels" are the input channels, and their
+ * entries are every tap, each at {@link GradientGeometry#tapOffset}. A tile is 8 consecutive inputs of the row
+ * (two runs of 4), or, when rows are at most 4 long, 4 of this row and 4 of the next ({@link
+ * GradientGeometry#rowsPerItem}); the row buffer then goes to {@code dx} in the problem's layout.
+ */
+final class InputGradientRows {
+
+    private final GradientGeometry geo;
+    private final PackedWeights w;
+    /** Per (group, block): the weight offset of each tap. */
+    private final int[][] wOff;
+
+    InputGradientRows(GradientGeometry geo, PackedWeights transposedWeights) {
+        this.geo = geo;
+        this.w = transposedWeights;
+        int blocks = w.blocks();
+        this.wOff = new int[geo.groups * blocks][geo.kvol];
+        for (int g = 0; g < geo.groups; g++) {
+            for (int b = 0; b < blocks; b++) {
+                for (int t = 0; t < geo.kvol; t++) {
+                    wOff[g * blocks + b][t] = w.offset(g, b, t);
+                }
+            }
+        }
+    }
+
+    /** Row (or pair of rows) {@code item} of the chunk whose first sample is sample {@code n0} of {@code dx}. */
+    void row(float[] gp, float[] row, float[] dx, int n0, int item) {
+        int[] in = geo.in;
+        boolean pairs = geo.rowsPerItem == 2;
+        int perPlane = (in[1] + geo.rowsPerItem - 1) / geo.rowsPerItem;
+        int ih = item % perPlane * geo.rowsPerItem;
+        int id = item / perPlane % in[0];
+        int n = item / (perPlane * in[0]);
+        int base = geo.reachedByTapZero(n, id, ih);
+        boolean second = pairs && ih + 1 < in[1];
+        // A lone last row still fills the tile's second half, from its own input; that half is not stored.
+        int baseB = second ? geo.reachedByTapZero(n, id, ih + 1) : base;
+        int xStep = geo.s[2] * geo.channelStride;
+        int rowStride = geo.rowStride;
+        int half = Schedule.TILE / 2;
+        int blocks = w.blocks();
+        int lanes = w.lanes;
+        for (int g = 0; g < geo.groups; g++) {
+            for (int b = 0; b < blocks; b++) {
+                int[] offsets = wOff[g * blocks + b];
+                int rowOff = g * geo.cinPadG + w.blockStart[b] * lanes;
+                boolean two = w.blockWidth[b] == 2;
+                for (int jw = 0; jw < in[2]; jw += Schedule.TILE) {
+                    int xa = base + jw * xStep + g * geo.coutPadG;
+                    int xb = pairs ? baseB + g * geo.coutPadG : xa + half * xStep;
+                    int ra = jw * rowStride + rowOff;
+                    if (two) {
+                        SimdKernel.r8c2(gp, xa, xb, geo.tapOffset, w.values, offsets, geo.kvol,
+                                geo.coutG, xStep, row, ra, ra + half * rowStride, rowStride);
+                    } else {
+                        SimdKernel.r8c1(gp, xa, xb, geo.tapOffset, w.values, offsets, geo.kvol,
+                                geo.coutG, xStep, row, ra, ra + half * rowStride, rowStride);
+                    }
+                }
+            }
+        }
+        store(row, 0, dx, n0 + n, id, ih);
+        if (second) {
+            store(row, half * rowStride, dx, n0 + n, id, ih + 1);
+        }
+    }
+
+    private void store(float[] row, int from, float[] dx, int n, int id, int ih) {
+        int[] in = geo.in;
+        int cin = geo.problem.inChannels();
+        int cinG = geo.cinG;
+        int rowStride = geo.rowStride;
+        if (geo.channelsLast()) {
+            int dst = (((n * in[0] + id) * in[1] + ih) * in[2]) * cin;
+            if (rowStride == cin) {
+                System.arraycopy(row, from, dx, dst, in[2] * cin);
+                return;
+            }
+            for (int iw = 0; iw < in[2]; iw++) {
+                for (int g = 0; g < geo.groups; g++) {
+                    System.arraycopy(row, from + iw * rowStride + g * geo.cinPadG, dx, dst + iw * cin + g * cinG, cinG);
+                }
+            }
+            return;
+        }
+        int plane = in[0] * in[1] * in[2];
+        int rowStart = (id * in[1] + ih) * in[2];
+        for (int ci = 0; ci < cin; ci++) {
+            int src = from + ci / cinG * geo.cinPadG + ci % cinG;
+            int dst = (n * cin + ci) * plane + rowStart;
+            for (int iw = 0; iw < in[2]; iw++) {
+                dx[dst + iw] = row[src + iw * rowStride];
+            }
+        }
+    }
+}
