@@ -21,8 +21,8 @@ final class FilterGradientSlices {
     }
 
     /**
-     * Item {@code item} over the chunk of samples {@code n0 .. n0+samples-1} of {@code x}, whose padded {@code g}
-     * is {@code gp}; {@code sum} is the worker's scratch of {@link GradientGeometry#sumFloats} floats.
+     * Item {@code item} over the chunk of samples {@code n0 .. n0+samples-1} of {@code x}, whose {@code g} is
+     * {@code gp} (see {@link GradientGeometry#filterRead}); {@code sum} is the worker's scratch of {@link GradientGeometry#sumFloats} floats.
      */
     void slice(float[] x, float[] gp, int n0, int samples, boolean firstChunk, float[] sum, float[] dw, int item) {
         int[] k = geo.k;
@@ -56,10 +56,10 @@ final class FilterGradientSlices {
             for (int id = id0; id < id1; id++) {
                 // The rows ih0..ih1-1 in one run each: their x rows and g rows are evenly spaced.
                 int xRow = xSample + (id * in[1] + ih0) * in[2] * xStep;
-                int gRow = geo.padded(n, id * geo.s[0] + td * geo.d[0], ih0 * geo.s[1] + th * geo.d[1], 0)
+                int gRow = geo.filterRead(n0, n, id * geo.s[0] + td * geo.d[0], ih0 * geo.s[1] + th * geo.d[1])
                         + grp * coutPad;
                 int xRowJump = in[2] * xStep;
-                int gRowJump = geo.s[1] * geo.q[2] * geo.channelStride;
+                int gRowJump = geo.s[1] * geo.filterReadPitch();
                 for (int tw = 0; tw < k[2]; tw++) {
                     int iw0 = geo.first(2, tw);
                     int count = geo.end(2, tw) - iw0;

@@ -50,6 +50,12 @@ final class GradientGeometry {
     /** Filter-gradient items per group and (td, th): {@code ceil(cinG / cinPerPart)}. */
     final int parts;
 
+    /**
+     * Whether {@code dy} itself can stand in for the padded copy where every read is in range (the filter
+     * gradient's): no activation, channels last, no channel padding.
+     */
+    final boolean gradOutputAsIs;
+
     GradientGeometry(Deconv3dProblem problem, int lanes) {
         this.problem = problem;
         this.groups = problem.groups();
@@ -86,6 +92,8 @@ final class GradientGeometry {
             }
         }
         this.rowStride = groups * cinPadG;
+        this.gradOutputAsIs = problem.activation().kind() == org.deconv3d.Activation.Kind.NONE
+                && problem.layout() == Layout.NDHWC && channelStride == problem.outChannels();
         // Enough filter-gradient items to balance two or more threads (a fixed split: results never depend on it).
         int perGroup = k[0] * k[1];
         int wanted = Math.max(1, (16 + groups * perGroup - 1) / (groups * perGroup));
@@ -101,6 +109,22 @@ final class GradientGeometry {
     /** Offset in the padded copy of sample {@code n}'s position {@code (qd, qh, qw)}. */
     int padded(int n, int qd, int qh, int qw) {
         return ((n * q[0] + qd) * q[1] + qh) * q[2] * channelStride + qw * channelStride;
+    }
+
+    /**
+     * Where the filter gradient finds padded position {@code (qd, qh, 0)} of sample {@code n0 + n}: in the padded
+     * copy of the chunk, or, when {@link #gradOutputAsIs}, in {@code dy} (only positions an output backs are read).
+     */
+    int filterRead(int n0, int n, int qd, int qh) {
+        if (!gradOutputAsIs) {
+            return padded(n, qd, qh, 0);
+        }
+        return ((((n0 + n) * out[0] + qd - pad[0]) * out[1] + qh - pad[1]) * out[2] - pad[2]) * channelStride;
+    }
+
+    /** The distance of one padded height step in what {@link #filterRead} reads. */
+    int filterReadPitch() {
+        return (gradOutputAsIs ? out[2] : q[2]) * channelStride;
     }
 
     /** Offset in the padded copy of what input {@code (id, ih, 0)} of sample {@code n} reaches by tap 0. */

@@ -1,5 +1,8 @@
 package org.deconv3d.simd;
 
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorSpecies;
 import org.deconv3d.Activation;
 
 /**
@@ -18,15 +21,15 @@ final class GradientPrep {
         this.geo = geo;
         this.act = geo.problem.activation();
         // One channels-last run per row copies as is: no activation, channels not padded.
-        this.plainCopy = act.kind() == Activation.Kind.NONE && geo.channelsLast()
-                && geo.channelStride == geo.problem.outChannels();
+        this.plainCopy = geo.gradOutputAsIs;
     }
 
     /**
      * Row {@code item} of the chunk whose first sample is sample {@code n0} of {@code dy}/{@code y}; the padded copy
-     * {@code gp} holds the chunk only. {@code rowSums} (null when not wanted) gets {@code cout} floats per item.
+     * {@code gp} holds the chunk only, and is not written when {@code store} is false. {@code rowSums} (null when not
+     * wanted) gets {@code cout} floats per item.
      */
-    void row(float[] dy, float[] y, int n0, float[] gp, float[] rowSums, int item) {
+    void row(float[] dy, float[] y, int n0, float[] gp, boolean store, float[] rowSums, int item) {
         int[] out = geo.out;
         int oh = item % out[1];
         int od = item / out[1] % out[0];
@@ -36,7 +39,7 @@ final class GradientPrep {
         int cout = geo.problem.outChannels();
         int ow0 = Math.max(0, -geo.pad[2]);
         int ow1 = Math.min(out[2], geo.q[2] - geo.pad[2]);
-        boolean stored = qd >= 0 && qd < geo.q[0] && qh >= 0 && qh < geo.q[1] && ow0 < ow1;
+        boolean stored = store && qd >= 0 && qd < geo.q[0] && qh >= 0 && qh < geo.q[1] && ow0 < ow1;
         int dst = stored ? geo.padded(n, qd, qh, 0) : 0;
         int cs = geo.channelStride;
         if (geo.channelsLast()) {
@@ -52,7 +55,9 @@ final class GradientPrep {
                     }
                 }
             }
-            if (rowSums != null) {
+            if (rowSums != null && act.kind() == Activation.Kind.NONE) {
+                sumRow(dy, src, out[2], cout, rowSums, item * cout);
+            } else if (rowSums != null) {
                 int at = item * cout;
                 java.util.Arrays.fill(rowSums, at, at + cout, 0f);
                 for (int ow = 0; ow < out[2]; ow++) {
@@ -81,6 +86,19 @@ final class GradientPrep {
                 }
                 rowSums[item * cout + co] = sum;
             }
+        }
+    }
+
+    /** {@code sums[at + co] = sum over w of v[from + w*cout + co]}, w in order, a vector of channels at a time. */
+    private static void sumRow(float[] v, int from, int width, int cout, float[] sums, int at) {
+        VectorSpecies<Float> species = SimdKernel.S;
+        for (int cb = 0; cb < cout; cb += species.length()) {
+            VectorMask<Float> m = species.indexInRange(cb, cout);
+            FloatVector acc = FloatVector.zero(species);
+            for (int w = 0; w < width; w++) {
+                acc = acc.add(FloatVector.fromArray(species, v, from + w * cout + cb, m));
+            }
+            acc.intoArray(sums, at + cb, m);
         }
     }
 

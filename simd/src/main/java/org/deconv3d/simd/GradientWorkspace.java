@@ -108,12 +108,14 @@ final class GradientWorkspace implements ParallelRunner.Items {
 
     @Override
     public int prepItems() {
-        return samples * geo.out[0] * geo.out[1];
+        boolean nothing = filterPass && geo.gradOutputAsIs && !wantBias;
+        return nothing ? 0 : samples * geo.out[0] * geo.out[1];
     }
 
     @Override
     public void prepare(int item) {
-        prep.row(dy, y, n0, padded, wantBias ? rowSums : null, item);
+        boolean store = !(filterPass && geo.gradOutputAsIs);
+        prep.row(dy, y, n0, padded, store, wantBias ? rowSums : null, item);
     }
 
     @Override
@@ -127,7 +129,7 @@ final class GradientWorkspace implements ParallelRunner.Items {
             if (sums[worker] == null) {
                 sums[worker] = new float[geo.sumFloats()];
             }
-            slices.slice(x, padded, n0, samples, firstChunk, sums[worker], dw, item);
+            slices.slice(x, geo.gradOutputAsIs ? dy : padded, n0, samples, firstChunk, sums[worker], dw, item);
         } else {
             if (rows[worker] == null) {
                 rows[worker] = new float[geo.rowFloats()];
