@@ -1,12 +1,22 @@
 package org.deconv3d.simd;
 
+import jdk.incubator.vector.FloatVector;
+
 /**
- * The filter gradient, one item per (group, td, th, part of the group's input channels): for every input row that
- * taps {@code td, th} take inside the output, and each width tap {@code tw}, the {@link FilterGradientKernel}s sum
- * {@code x} times the padded copy of {@code g} over the row's inputs that {@code tw} takes inside the output (so
- * an infinite input next to the padding is skipped exactly as the specification skips it). One item owns its
- * filter entries and sums them over samples, rows and positions in ascending order: the result never depends on
- * the thread count. A chunk of samples after the first continues from the sums already in {@code dw}.
+ * The filter gradient's work items, in one of two fixed splits chosen per problem (never by the thread count, so
+ * results are bitwise identical for any number of threads):
+ * <ul>
+ *   <li><b>by taps</b>, for large filters over small volumes: one item per (group, td, th, part of the group's
+ *       input channels) owns those filter entries and sums them over the chunk's samples, rows and positions in
+ *       ascending order; a later chunk of samples continues from the sums already in {@code dw};</li>
+ *   <li><b>by planes</b>, for small filters over large volumes (where re-reading the data once per tap would cost
+ *       more than a partial filter per item): one item per run of {@link GradientGeometry#planesPerItem} input
+ *       planes {@code (n, id)} sums every filter entry over its planes into its own partial filter; the partials
+ *       are then added in item order ({@link #reduce}).</li>
+ * </ul>
+ * Either way, for each input row that taps {@code td, th} take inside the output and each width tap {@code tw},
+ * the {@link FilterGradientKernel}s sum {@code x} times {@code g} over the inputs that {@code tw} takes inside the
+ * output, so an infinite input next to the padding is skipped exactly as the specification skips it.
  */
 final class FilterGradientSlices {
 
@@ -16,16 +26,43 @@ final class FilterGradientSlices {
         this.geo = geo;
     }
 
-    int items() {
+    /** Items of a chunk of {@code samples} samples. */
+    int items(int samples) {
+        if (geo.byPlanes) {
+            return (samples * geo.in[0] + geo.planesPerItem - 1) / geo.planesPerItem;
+        }
         return geo.groups * geo.k[0] * geo.k[1] * geo.parts;
     }
 
     /**
      * Item {@code item} over the chunk of samples {@code n0 .. n0+samples-1} of {@code x}, whose {@code g} is
-     * {@code gp} (see {@link GradientGeometry#filterRead}); {@code sum} is the worker's scratch of {@link GradientGeometry#sumFloats} floats.
+     * {@code gp} (see {@link GradientGeometry#filterRead}); {@code sum} is the item's scratch of
+     * {@link GradientGeometry#sumFloats} floats (by planes: the item's own partial filter).
      */
-    void slice(float[] x, float[] gp, int n0, int samples, boolean firstChunk, float[] sum, float[] dw, int item) {
+    void item(float[] x, float[] gp, int n0, int samples, boolean firstChunk, float[] sum, float[] dw, int item) {
+        java.util.Arrays.fill(sum, 0f);
         int[] k = geo.k;
+        if (geo.byPlanes) {
+            int p0 = item * geo.planesPerItem;
+            int p1 = Math.min(p0 + geo.planesPerItem, samples * geo.in[0]);
+            for (int pl = p0; pl < p1; pl++) {
+                int n = pl / geo.in[0];
+                int id = pl % geo.in[0];
+                for (int grp = 0; grp < geo.groups; grp++) {
+                    for (int td = 0; td < k[0]; td++) {
+                        if (id < geo.first(0, td) || id >= geo.end(0, td)) {
+                            continue;
+                        }
+                        for (int th = 0; th < k[1]; th++) {
+                            int tap = (grp * k[0] + td) * k[1] + th;
+                            plane(x, gp, n0, n, id, grp, td, th, 0, geo.cinG, sum, tap * k[2] * geo.cinG * geo.coutPadG,
+                                    geo.cinG * geo.coutPadG);
+                        }
+                    }
+                }
+            }
+            return;
+        }
         int part = item % geo.parts;
         int r = item / geo.parts;
         int th = r % k[1];
@@ -33,45 +70,54 @@ final class FilterGradientSlices {
         int grp = r / (k[1] * k[0]);
         int ci0 = part * geo.cinPerPart;
         int cn = Math.min(geo.cinPerPart, geo.cinG - ci0);
-        int coutPad = geo.coutPadG;
-        int tapFloats = geo.cinPerPart * coutPad;
-        if (firstChunk) {
-            java.util.Arrays.fill(sum, 0f);
-        } else {
+        if (!firstChunk) {
             moveSums(dw, sum, false, grp, ci0, cn, td, th);
         }
+        int id0 = geo.first(0, td), id1 = geo.end(0, td);
+        for (int n = 0; n < samples; n++) {
+            for (int id = id0; id < id1; id++) {
+                plane(x, gp, n0, n, id, grp, td, th, ci0, cn, sum, 0, geo.cinPerPart * geo.coutPadG);
+            }
+        }
+        moveSums(dw, sum, true, grp, ci0, cn, td, th);
+    }
+
+    /**
+     * Adds the rows of input plane {@code (n, id)} that taps {@code td, th} take to the sums of channels
+     * {@code ci0 .. ci0+cn-1} of group {@code grp}: width tap {@code tw}'s sums start at
+     * {@code sum[base + tw*tapFloats]}, {@code coutPadG} floats per input channel.
+     */
+    private void plane(float[] x, float[] gp, int n0, int n, int id, int grp, int td, int th, int ci0, int cn,
+            float[] sum, int base, int tapFloats) {
         int[] in = geo.in;
+        int ih0 = geo.first(1, th), ih1 = geo.end(1, th);
+        int rows = ih1 - ih0;
+        if (rows <= 0) {
+            return;
+        }
         int cin = geo.problem.inChannels();
         boolean last = geo.channelsLast();
         int plane = in[0] * in[1] * in[2];
         int xChannel = last ? 1 : plane;
         int xStep = last ? cin : 1;
         int gStep = geo.s[2] * geo.channelStride;
-        int id0 = geo.first(0, td), id1 = geo.end(0, td);
-        int ih0 = geo.first(1, th), ih1 = geo.end(1, th);
-        int rows = ih1 - ih0;
-        for (int n = 0; n < samples && rows > 0; n++) {
-            int xSample = last ? (n0 + n) * plane * cin + grp * geo.cinG + ci0
-                    : ((n0 + n) * cin + grp * geo.cinG + ci0) * plane;
-            for (int id = id0; id < id1; id++) {
-                // The rows ih0..ih1-1 in one run each: their x rows and g rows are evenly spaced.
-                int xRow = xSample + (id * in[1] + ih0) * in[2] * xStep;
-                int gRow = geo.filterRead(n0, n, id * geo.s[0] + td * geo.d[0], ih0 * geo.s[1] + th * geo.d[1])
-                        + grp * coutPad;
-                int xRowJump = in[2] * xStep;
-                int gRowJump = geo.s[1] * geo.filterReadPitch();
-                for (int tw = 0; tw < k[2]; tw++) {
-                    int iw0 = geo.first(2, tw);
-                    int count = geo.end(2, tw) - iw0;
-                    if (count > 0) {
-                        run(x, xRow + iw0 * xStep, xChannel, xStep, gp,
-                                gRow + (iw0 * geo.s[2] + tw * geo.d[2]) * geo.channelStride, gStep, count, rows,
-                                xRowJump - count * xStep, gRowJump - count * gStep, cn, sum, tw * tapFloats);
-                    }
-                }
+        int xSample = last ? (n0 + n) * plane * cin + grp * geo.cinG + ci0
+                : ((n0 + n) * cin + grp * geo.cinG + ci0) * plane;
+        // The rows ih0..ih1-1 in one run each: their x rows and g rows are evenly spaced.
+        int xRow = xSample + (id * in[1] + ih0) * in[2] * xStep;
+        int gRow = geo.filterRead(n0, n, id * geo.s[0] + td * geo.d[0], ih0 * geo.s[1] + th * geo.d[1])
+                + grp * geo.coutPadG;
+        int xRowJump = in[2] * xStep;
+        int gRowJump = geo.s[1] * geo.filterReadPitch();
+        for (int tw = 0; tw < geo.k[2]; tw++) {
+            int iw0 = geo.first(2, tw);
+            int count = geo.end(2, tw) - iw0;
+            if (count > 0) {
+                run(x, xRow + iw0 * xStep, xChannel, xStep, gp,
+                        gRow + (iw0 * geo.s[2] + tw * geo.d[2]) * geo.channelStride, gStep, count, rows,
+                        xRowJump - count * xStep, gRowJump - count * gStep, cn, sum, base + tw * tapFloats);
             }
         }
-        moveSums(dw, sum, true, grp, ci0, cn, td, th);
     }
 
     /** All channel blocks of one run of positions: 8x2 tiles, then 8x1 / 16x1 for an odd vector, then singles. */
@@ -106,7 +152,44 @@ final class FilterGradientSlices {
         }
     }
 
-    /** Copies the item's sums into {@code dw} ({@code toFilter}) or back out of it (a later chunk continues). */
+    /**
+     * By planes, after the chunk's items: adds the partial filters of items {@code 0 .. items-1} in item order
+     * (into the first) and stores the total in {@code dw}, added to what is there unless {@code firstChunk}.
+     */
+    void reduce(float[][] partials, int items, float[] dw, boolean firstChunk) {
+        float[] total = partials[0];
+        int floats = geo.sumFloats();
+        for (int i = 1; i < items; i++) {
+            float[] part = partials[i];
+            int j = 0;
+            for (; j < SimdKernel.S.loopBound(floats); j += SimdKernel.L) {
+                FloatVector.fromArray(SimdKernel.S, total, j).add(FloatVector.fromArray(SimdKernel.S, part, j))
+                        .intoArray(total, j);
+            }
+            for (; j < floats; j++) {
+                total[j] += part[j];
+            }
+        }
+        int[] k = geo.k;
+        for (int grp = 0; grp < geo.groups; grp++) {
+            for (int td = 0; td < k[0]; td++) {
+                for (int th = 0; th < k[1]; th++) {
+                    int tap = (grp * k[0] + td) * k[1] + th;
+                    for (int tw = 0; tw < k[2]; tw++) {
+                        for (int c = 0; c < geo.cinG; c++) {
+                            int at = ((tap * k[2] + tw) * geo.cinG + c) * geo.coutPadG;
+                            for (int co = 0; co < geo.coutG; co++) {
+                                int f = geo.problem.filterIndex(grp * geo.cinG + c, co, td, th, tw);
+                                dw[f] = firstChunk ? total[at + co] : dw[f] + total[at + co];
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** By taps: copies the item's sums into {@code dw} ({@code toFilter}) or back out of it (a later chunk). */
     private void moveSums(float[] dw, float[] sum, boolean toFilter, int grp, int ci0, int cn, int td, int th) {
         int tapFloats = geo.cinPerPart * geo.coutPadG;
         for (int tw = 0; tw < geo.k[2]; tw++) {

@@ -50,6 +50,11 @@ final class GradientGeometry {
     /** Filter-gradient items per group and (td, th): {@code ceil(cinG / cinPerPart)}. */
     final int parts;
 
+    /** The filter gradient's split (see {@link FilterGradientSlices}): by input planes, else by taps. */
+    final boolean byPlanes;
+    /** By planes: input planes {@code (n, id)} per item. */
+    final int planesPerItem;
+
     /**
      * Whether {@code dy} itself can stand in for the padded copy where every read is in range (the filter
      * gradient's): no activation, channels last, no channel padding.
@@ -100,6 +105,12 @@ final class GradientGeometry {
         int part = roundUp((cinG + wanted - 1) / wanted, 16);
         this.cinPerPart = Math.min(cinG, part);
         this.parts = (cinG + cinPerPart - 1) / cinPerPart;
+        // By planes when 16 partial filters cost less traffic than one more pass over the data: small filters.
+        long planes = (long) problem.batch() * in[0];
+        this.planesPerItem = (int) Math.max(1, (planes + 15) / 16);
+        long planeItems = (planes + planesPerItem - 1) / planesPerItem;
+        long partial = (long) groups * kvol * cinG * coutPadG;
+        this.byPlanes = planeItems * partial <= (long) problem.inputLength() + problem.outputLength();
     }
 
     boolean channelsLast() {
@@ -151,8 +162,14 @@ final class GradientGeometry {
         return in[0] * ((in[1] + rowsPerItem - 1) / rowsPerItem);
     }
 
-    /** Floats of one worker's filter-gradient sums: {@code k[2]} taps of a part's channels. */
+    /**
+     * Floats of one filter-gradient item's sums: by taps, {@code k[2]} taps of a part's channels; by planes, the
+     * whole filter with output channels padded to vectors.
+     */
     int sumFloats() {
+        if (byPlanes) {
+            return Math.multiplyExact(Math.multiplyExact(groups * kvol, cinG), coutPadG);
+        }
         return Math.multiplyExact(Math.multiplyExact(k[2], cinPerPart), coutPadG);
     }
 

@@ -18,7 +18,8 @@ final class GradientWorkspace implements ParallelRunner.Items {
     private final FilterGradientSlices slices;
     final ParallelRunner.Progress progress;
     private final float[][] rows;
-    private final float[][] sums;
+    /** By taps: one per worker; by planes: one per item (each item's partial filter). */
+    private float[][] sums;
     private float[] padded;
     private float[] rowSums;
     /** The bias gradient's running sums, in double, over the chunks so far. */
@@ -43,13 +44,16 @@ final class GradientWorkspace implements ParallelRunner.Items {
         this.slices = slices;
         this.progress = new ParallelRunner.Progress(workers);
         this.rows = new float[workers][];
-        this.sums = new float[workers][];
+        this.sums = new float[geo.byPlanes ? slices.items(samples) : workers][];
         this.biasSums = new double[geo.problem.outChannels()];
         ensure(samples);
     }
 
     /** Makes room for {@code samples} samples; allocates only when more come than before. */
     void ensure(int samples) {
+        if (sums != null && geo.byPlanes && sums.length < slices.items(samples)) {
+            sums = java.util.Arrays.copyOf(sums, slices.items(samples));
+        }
         long needed = (long) samples * geo.gPerSample;
         if (padded == null || padded.length < needed) {
             padded = new float[Math.toIntExact(needed)];
@@ -86,6 +90,13 @@ final class GradientWorkspace implements ParallelRunner.Items {
         this.samples = samples;
     }
 
+    /** By planes, after a chunk's run: the partial filters into {@code dw}. */
+    void reducePartials() {
+        if (geo.byPlanes) {
+            slices.reduce(sums, slices.items(samples), dw, firstChunk);
+        }
+    }
+
     /** Adds this chunk's bias row sums, row by row in order, to {@link #biasSums}. */
     void addBiasRows() {
         int cout = biasSums.length;
@@ -120,16 +131,17 @@ final class GradientWorkspace implements ParallelRunner.Items {
 
     @Override
     public int computeItems() {
-        return filterPass ? slices.items() : samples * geo.inputItemsPerSample();
+        return filterPass ? slices.items(samples) : samples * geo.inputItemsPerSample();
     }
 
     @Override
     public void compute(int item, int worker) {
         if (filterPass) {
-            if (sums[worker] == null) {
-                sums[worker] = new float[geo.sumFloats()];
+            int slot = geo.byPlanes ? item : worker;
+            if (sums[slot] == null) {
+                sums[slot] = new float[geo.sumFloats()];
             }
-            slices.slice(x, geo.gradOutputAsIs ? dy : padded, n0, samples, firstChunk, sums[worker], dw, item);
+            slices.item(x, geo.gradOutputAsIs ? dy : padded, n0, samples, firstChunk, sums[slot], dw, item);
         } else {
             if (rows[worker] == null) {
                 rows[worker] = new float[geo.rowFloats()];

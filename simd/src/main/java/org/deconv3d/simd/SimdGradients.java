@@ -80,6 +80,7 @@ final class SimdGradients {
                 int m = Math.min(samplesPerChunk, p.batch() - n);
                 ws.bindFilter(input, dy, y, dw, db != null, n, m, n == 0);
                 run(ws, m);
+                ws.reducePartials();
                 if (db != null) {
                     ws.addBiasRows();
                 }
@@ -100,9 +101,14 @@ final class SimdGradients {
         return samplesPerChunk * geo.inputItemsPerSample();
     }
 
+    /** Whether the filter gradient is split by input planes (else by taps; tests). */
+    boolean filterByPlanes() {
+        return geo.byPlanes;
+    }
+
     /** Work items of a filter gradient (tests). */
     int filterItems() {
-        return slices.items();
+        return slices.items(samplesPerChunk);
     }
 
     /** Tests set this: runs then wait until every helper has started, and record the items each worker did. */
