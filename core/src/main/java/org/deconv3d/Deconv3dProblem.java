@@ -758,12 +758,12 @@ public final class Deconv3dProblem {
 
     /** Checks that {@code input} holds this problem's input; call before writing anything. */
     public void requireInput(float[] input) {
-        requireLength("input", input, inputLength, inputShape(), layout.name());
+        requireLength("input", input, inputLength, this, Tensor.INPUT, layout.name());
     }
 
     /** Checks that {@code output} can hold this problem's output; call before writing anything. */
     public void requireOutput(float[] output) {
-        requireLength("output", output, outputLength, outputShape(), layout.name());
+        requireLength("output", output, outputLength, this, Tensor.OUTPUT, layout.name());
     }
 
     /**
@@ -817,7 +817,7 @@ public final class Deconv3dProblem {
 
     /** Checks that {@code filter} holds this problem's filter. */
     public void requireFilter(float[] filter) {
-        requireLength("filter", filter, filterLength, filterShape(), filterLayout.description());
+        requireLength("filter", filter, filterLength, this, Tensor.FILTER, filterLayout.description());
     }
 
     /** Checks that {@code bias} is null (no bias) or holds {@code Cout} values. */
@@ -829,7 +829,20 @@ public final class Deconv3dProblem {
     }
 
     /** Checks that {@code a} is an array of {@code expected} floats, the tensor of {@code shape} ({@code axes}). */
-    static void requireLength(String what, float[] a, int expected, int[] shape, String axes) {
+    /** The tensors whose shapes the length checks name; a constant, so a passing check allocates nothing. */
+    enum Tensor {
+        INPUT, OUTPUT, FILTER;
+
+        int[] shapeOf(Deconv3dProblem p) {
+            return this == INPUT ? p.inputShape() : this == OUTPUT ? p.outputShape() : p.filterShape();
+        }
+    }
+
+    static void requireLength(String what, float[] a, int expected, Deconv3dProblem p, Tensor tensor, String axes) {
+        if (a != null && a.length == expected) {
+            return;
+        }
+        int[] shape = tensor.shapeOf(p);
         if (a == null) {
             throw new IllegalArgumentException(what + " array is null: pass a float[" + expected + "] of shape "
                     + Arrays.toString(shape) + " " + axes);

@@ -13,8 +13,9 @@ final class GradientArguments {
     static void requireInputGradient(Deconv3dProblem p, float[] gradOutput, float[] output, float[] gradInput) {
         requireCommon(p, gradOutput, output);
         Deconv3dProblem.requireLength("gradInput", gradInput, p.inputLength(),
-                p.inputShape(), "(the input's shape and layout)");
-        requireDistinct("gradInput", gradInput, "gradOutput", gradOutput, "output", output);
+                p, Deconv3dProblem.Tensor.INPUT, "(the input's shape and layout)");
+        requireDistinct("gradInput", gradInput, "gradOutput", gradOutput);
+        requireDistinct("gradInput", gradInput, "output", output);
     }
 
     /** Checks the arguments of {@link Deconv3dPlan#backwardWeights}. */
@@ -22,18 +23,22 @@ final class GradientArguments {
             float[] gradFilter, float[] gradBias) {
         requireCommon(p, gradOutput, output);
         Deconv3dProblem.requireLength("input", input, p.inputLength(),
-                p.inputShape(), "(the input the forward run read)");
+                p, Deconv3dProblem.Tensor.INPUT, "(the input the forward run read)");
         Deconv3dProblem.requireLength("gradFilter", gradFilter, p.filterLength(),
-                p.filterShape(), p.filterLayout().description());
+                p, Deconv3dProblem.Tensor.FILTER, p.filterLayout().description());
         if (gradBias != null && gradBias.length != p.outChannels()) {
             throw new IllegalArgumentException("gradBias has " + gradBias.length + " values but the problem has "
                     + p.outChannels() + " output channels: pass " + p.outChannels() + " values, or null to skip"
                     + " the bias gradient");
         }
-        requireDistinct("gradFilter", gradFilter, "input", input, "gradOutput", gradOutput, "output", output);
+        requireDistinct("gradFilter", gradFilter, "input", input);
+        requireDistinct("gradFilter", gradFilter, "gradOutput", gradOutput);
+        requireDistinct("gradFilter", gradFilter, "output", output);
         if (gradBias != null) {
-            requireDistinct("gradBias", gradBias, "input", input, "gradOutput", gradOutput, "output", output,
-                    "gradFilter", gradFilter);
+            requireDistinct("gradBias", gradBias, "input", input);
+            requireDistinct("gradBias", gradBias, "gradOutput", gradOutput);
+            requireDistinct("gradBias", gradBias, "output", output);
+            requireDistinct("gradBias", gradBias, "gradFilter", gradFilter);
         }
     }
 
@@ -45,23 +50,22 @@ final class GradientArguments {
                     + " a problem with Activation.NONE and apply the activation yourself");
         }
         Deconv3dProblem.requireLength("gradOutput", gradOutput, p.outputLength(),
-                p.outputShape(), "(the output's shape and layout)");
+                p, Deconv3dProblem.Tensor.OUTPUT, "(the output's shape and layout)");
         if (output == null && act.kind() != Activation.Kind.NONE) {
             throw new IllegalArgumentException("output is null but the plan fuses " + act + ": pass the output y"
                     + " that run() computed for this input (the activation's derivative is read from it)");
         }
         if (output != null) {
-            Deconv3dProblem.requireLength("output", output, p.outputLength(), p.outputShape(), "(what run() wrote)");
+            Deconv3dProblem.requireLength("output", output, p.outputLength(), p, Deconv3dProblem.Tensor.OUTPUT,
+                    "(what run() wrote)");
         }
     }
 
     /** {@code written} must be none of the other arrays: results are written while the others are read. */
-    private static void requireDistinct(String written, float[] target, Object... namesAndArrays) {
-        for (int i = 0; i < namesAndArrays.length; i += 2) {
-            if (namesAndArrays[i + 1] == target) {
-                throw new IllegalArgumentException(written + " is the same array as " + namesAndArrays[i]
-                        + ": it is written while " + namesAndArrays[i] + " is read; pass a separate array");
-            }
+    private static void requireDistinct(String written, float[] target, String name, float[] other) {
+        if (other == target) {
+            throw new IllegalArgumentException(written + " is the same array as " + name + ": it is written while "
+                    + name + " is read; pass a separate array");
         }
     }
 }

@@ -2,7 +2,7 @@ package org.deconv3d.simd;
 
 import java.util.Arrays;
 import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.ForkJoinTask;
+import java.util.concurrent.RecursiveAction;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -12,10 +12,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * which thread runs an item never changes what it computes.
  *
  * <p>{@link #run} returns only when no thread works on the run any more, also when an item throws. Each helper
- * holds a ticket: it works only if it can move its ticket from pending to started; when the caller is done it
- * moves every still-pending ticket to cancelled (that helper will do nothing, and the caller computes its reserved
- * item) and joins every started helper. ({@code ForkJoinTask.cancel} cannot do this: it also "cancels" a task
- * that is already running.)
+ * has a state: it works only if it can move it from pending to started; when the caller is done it moves every
+ * still-pending helper to cancelled (that helper will do nothing, and the caller computes its reserved item) and
+ * joins every started helper. ({@code ForkJoinTask.cancel} cannot do this: it also "cancels" a task that is
+ * already running.)
  */
 final class ParallelRunner {
 
@@ -46,9 +46,47 @@ final class ParallelRunner {
         final int[] computedBy;
         /** Workers of the last run. */
         int workers;
+        /** The helper task of each worker slot, reused by the next run once it has finished. */
+        final Helper[] helpers;
 
         Progress(int workers) {
             computedBy = new int[workers];
+            helpers = new Helper[workers];
+        }
+    }
+
+    /**
+     * One helper's part of one run. It works only if it can move its state from pending to started; the caller
+     * moves a still-pending one to cancelled. A cancelled helper may still sit in the pool's queue (it will do
+     * nothing when it runs), so a slot gets a fresh helper when its last one has not finished; otherwise the next
+     * run reuses it, and steady runs allocate nothing.
+     */
+    private static final class Helper extends RecursiveAction {
+        private static final long serialVersionUID = 1L;
+        final AtomicInteger state = new AtomicInteger();
+        /** Set when a started helper has finished its work; {@link #failure} is then what it threw, if anything. */
+        volatile boolean finished;
+        transient Throwable failure;
+        private transient int worker;
+        private transient int workers;
+        private transient Progress progress;
+        private transient Items items;
+
+        @Override
+        protected void compute() {
+            Progress p = progress;
+            Items i = items;
+            progress = null;
+            items = null;
+            if (state.compareAndSet(PENDING, STARTED)) {
+                try {
+                    work(worker, workers, p, i);
+                } catch (RuntimeException | Error e) {
+                    failure = e;
+                } finally {
+                    finished = true;
+                }
+            }
         }
     }
 
@@ -81,26 +119,31 @@ final class ParallelRunner {
             work(0, 1, progress, items);
             return;
         }
-        // Fresh tickets each run: a helper task that starts late must never touch a later run.
-        AtomicInteger[] tickets = new AtomicInteger[workers];
-        ForkJoinTask<?>[] tasks = new ForkJoinTask<?>[workers];
+        Helper[] helpers = progress.helpers;
         Throwable failure = null;
         int submitted = 1;
         try {
             for (int t = 1; t < workers; t++) {
-                AtomicInteger ticket = new AtomicInteger(PENDING);
-                int worker = t;
-                tickets[t] = ticket;
-                tasks[t] = pool.submit(() -> {
-                    if (ticket.compareAndSet(PENDING, STARTED)) {
-                        work(worker, workers, progress, items);
-                    }
-                });
+                Helper h = helpers[t];
+                if (h == null || !h.isDone()) {
+                    h = new Helper();
+                    helpers[t] = h;
+                } else {
+                    h.reinitialize();
+                }
+                h.state.set(PENDING);
+                h.finished = false;
+                h.failure = null;
+                h.worker = t;
+                h.workers = workers;
+                h.progress = progress;
+                h.items = items;
+                pool.execute(h);
                 submitted++;
             }
             if (progress.waitForHelpers) {
                 for (int t = 1; t < workers; t++) {
-                    while (tickets[t].get() == PENDING) {
+                    while (helpers[t].state.get() == PENDING) {
                         Thread.onSpinWait();
                     }
                 }
@@ -111,7 +154,8 @@ final class ParallelRunner {
             progress.aborted = true;
         }
         for (int t = 1; t < submitted; t++) {
-            if (tickets[t].compareAndSet(PENDING, CANCELLED)) {
+            Helper h = helpers[t];
+            if (h.state.compareAndSet(PENDING, CANCELLED)) {
                 if (failure == null) {
                     try {
                         items.compute(t, 0); // the reserved item of a helper that never started
@@ -123,12 +167,13 @@ final class ParallelRunner {
                 }
                 continue;
             }
-            try {
-                tasks[t].join();
-            } catch (RuntimeException | Error e) {
-                if (failure == null) {
-                    failure = e;
-                }
+            // A spin, not join(): the helper is at most one item from done, and joining from outside the pool
+            // allocates a wait node on every call.
+            while (!h.finished) {
+                Thread.onSpinWait();
+            }
+            if (failure == null && h.failure != null) {
+                failure = h.failure;
             }
         }
         if (failure instanceof RuntimeException) {
