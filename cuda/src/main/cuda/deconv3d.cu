@@ -12,6 +12,9 @@
 //
 // Data on the device: input and output channels-last (NDHWC); weights packed [group][tap][ci][co] with the output
 // channels of the group contiguous; geometry as an int array (see the G_* indices, mirrored in CudaGeometry.java).
+//
+// The gradients (after deconv3d_phase) use the same data, geometry and tile shapes; every kernel gives each
+// result element one owner that sums in a fixed order, so they are deterministic too (no atomics).
 
 #define TILE_P 64
 #define TILE_C 64
@@ -151,4 +154,246 @@ deconv3d_phase(const int* __restrict__ g, const float* __restrict__ x, const flo
             y[base + co] = activate(v, kind, slope);
         }
     }
+}
+
+// ---- Gradients ----------------------------------------------------------------------------------------------
+//
+// With go = dy * act'(y) (deconv3d_grad_scale, in place over dy):
+//   input gradient   dx[n,i,ci] = sum over taps t and co of go[n, i*s + t*dil - pad, co] * w[t,ci,co]
+//   filter gradient  dw[t,ci,co] = sum over n and i of x[n,i,ci] * go[n, i*s + t*dil - pad, co]
+//   bias gradient    db[co]      = sum over n and o of go[n,o,co]
+// where a tap that lands outside the output adds nothing (the specification's rule, see AxisPhases.reached).
+
+#define SCALE_THREADS 256
+#define BIAS_THREADS 256
+
+// The activation's derivative from its output y, as Activation.derivativeFromOutput defines it.
+__device__ __forceinline__ float derivative_from_output(float y, int kind, float slope) {
+    switch (kind) {
+        case ACT_RELU: return y > 0.0f ? 1.0f : 0.0f;
+        case ACT_LEAKY_RELU: return slope == 0.0f ? (y > 0.0f ? 1.0f : 0.0f) : (y < 0.0f ? slope : 1.0f);
+        case ACT_SIGMOID: return y * (1.0f - y);
+        case ACT_TANH: return 1.0f - y * y;
+        default: return 1.0f;
+    }
+}
+
+// The output position that input i reaches by tap t, or -1 outside 0..size-1.
+__device__ __forceinline__ int reached(int i, int t, int s, int dil, int pad, int size) {
+    const long long o = (long long) i * s + (long long) t * dil - pad;
+    return o >= 0 && o < size ? (int) o : -1;
+}
+
+extern "C" __global__ void __launch_bounds__(SCALE_THREADS)
+deconv3d_grad_scale(const int* __restrict__ g, float* __restrict__ go, const float* __restrict__ y, int count)
+{
+    const int i = blockIdx.x * SCALE_THREADS + threadIdx.x;
+    const int kind = g[G_ACTIVATION];
+    if (i < count && kind != ACT_NONE) {
+        go[i] = go[i] * derivative_from_output(y[i], kind, __int_as_float(g[G_SLOPE_BITS]));
+    }
+}
+
+// A block computes TILE_P input positions of one (n, id) slab (its (ih, iw) positions in order) times TILE_C input
+// channels of one group; per tap, chunks of CHUNK output channels of go and w go through shared memory, and each
+// thread keeps a 4x4 register tile (positions ty + 16i, channels tx + 16j), summing taps, then channels, in order.
+extern "C" __global__ void __launch_bounds__(THREADS_X * THREADS_Y)
+deconv3d_grad_input(const int* __restrict__ g, const float* __restrict__ go, const float* __restrict__ w,
+                    float* __restrict__ dx, int tiles)
+{
+    __shared__ float gs[CHUNK][TILE_P + 1];
+    __shared__ float ws[CHUNK][TILE_C + 1];
+
+    const int cin = g[G_CIN], cout = g[G_COUT], groups = g[G_GROUPS];
+    const int xd = g[G_XD], xh = g[G_XH], xw = g[G_XW];
+    const int od_size = g[G_OD], oh_size = g[G_OH], ow_size = g[G_OW];
+    const int kd = g[G_KD], kh = g[G_KH], kw = g[G_KW];
+    const int cin_g = cin / groups, cout_g = cout / groups;
+    const int taps = kd * kh * kw;
+
+    const int tx = threadIdx.x, ty = threadIdx.y, tid = ty * THREADS_X + tx;
+    int item = blockIdx.x;
+    const int tile = item % tiles; item /= tiles;
+    const int id = item % xd;
+    const int n = item / xd;
+    const int group = blockIdx.z;
+    const int ci0 = blockIdx.y * TILE_C;
+    const int p0 = tile * TILE_P;
+    const int positions = xh * xw;
+
+    float acc[4][4];
+    for (int i = 0; i < 4; i++)
+        for (int j = 0; j < 4; j++)
+            acc[i][j] = 0.0f;
+
+    for (int td = 0; td < kd; td++) {
+        const int od = reached(id, td, g[G_SD], g[G_DD], g[G_PD], od_size);
+        if (od < 0) continue;
+        for (int th = 0; th < kh; th++) {
+            for (int tw = 0; tw < kw; tw++) {
+                const int tap = (td * kh + th) * kw + tw;
+                const float* wt = w + ((size_t) group * taps + tap) * cin_g * cout_g;
+                for (int c0 = 0; c0 < cout_g; c0 += CHUNK) {
+                    for (int idx = tid; idx < TILE_P * CHUNK; idx += THREADS_X * THREADS_Y) {
+                        const int p = idx / CHUNK, c = idx % CHUNK;
+                        const int pos = p0 + p;
+                        const int co = c0 + c;
+                        float v = 0.0f;
+                        if (pos < positions && co < cout_g) {
+                            const int oh = reached(pos / xw, th, g[G_SH], g[G_DH], g[G_PH], oh_size);
+                            const int ow = reached(pos % xw, tw, g[G_SW], g[G_DW], g[G_PW], ow_size);
+                            if (oh >= 0 && ow >= 0) {
+                                v = go[((size_t) ((n * od_size + od) * oh_size + oh) * ow_size + ow) * cout
+                                       + group * cout_g + co];
+                            }
+                        }
+                        gs[c][p] = v;
+                    }
+                    for (int idx = tid; idx < CHUNK * TILE_C; idx += THREADS_X * THREADS_Y) {
+                        const int c = idx / TILE_C, o = idx % TILE_C;
+                        const int co = c0 + c, ci = ci0 + o;
+                        ws[c][o] = (co < cout_g && ci < cin_g) ? wt[(size_t) ci * cout_g + co] : 0.0f;
+                    }
+                    __syncthreads();
+#pragma unroll 4
+                    for (int c = 0; c < CHUNK; c++) {
+                        float gv[4], wv[4];
+                        for (int i = 0; i < 4; i++) gv[i] = gs[c][ty + THREADS_Y * i];
+                        for (int j = 0; j < 4; j++) wv[j] = ws[c][tx + THREADS_X * j];
+                        for (int i = 0; i < 4; i++)
+                            for (int j = 0; j < 4; j++)
+                                acc[i][j] = fmaf(gv[i], wv[j], acc[i][j]);
+                    }
+                    __syncthreads();
+                }
+            }
+        }
+    }
+
+    for (int i = 0; i < 4; i++) {
+        const int pos = p0 + ty + THREADS_Y * i;
+        if (pos >= positions) continue;
+        const size_t base = ((size_t) (n * xd + id) * positions + pos) * cin + group * cin_g;
+        for (int j = 0; j < 4; j++) {
+            const int ci = ci0 + tx + THREADS_X * j;
+            if (ci < cin_g) dx[base + ci] = acc[i][j];
+        }
+    }
+}
+
+// A block owns TILE_C input channels x TILE_C output channels of one (group, tap) and sums them over its span of
+// input positions (split `split` of `splits`, positions in order), staging CHUNK positions of x and go at a time;
+// it writes its partial sums to partial[split] in the packed layout [group][tap][ci][co]. deconv3d_grad_reduce
+// then adds the splits in order: deterministic, and enough blocks for a small filter over a large volume.
+extern "C" __global__ void __launch_bounds__(THREADS_X * THREADS_Y)
+deconv3d_grad_filter(const int* __restrict__ g, const float* __restrict__ x, const float* __restrict__ go,
+                     float* __restrict__ partial, int splits, int span)
+{
+    __shared__ float xs[CHUNK][TILE_C + 1];
+    __shared__ float gs[CHUNK][TILE_C + 1];
+
+    const int n_size = g[G_N], cin = g[G_CIN], cout = g[G_COUT], groups = g[G_GROUPS];
+    const int xd = g[G_XD], xh = g[G_XH], xw = g[G_XW];
+    const int od_size = g[G_OD], oh_size = g[G_OH], ow_size = g[G_OW];
+    const int kd = g[G_KD], kh = g[G_KH], kw = g[G_KW];
+    const int cin_g = cin / groups, cout_g = cout / groups;
+    const int taps = kd * kh * kw;
+
+    const int tx = threadIdx.x, ty = threadIdx.y, tid = ty * THREADS_X + tx;
+    const int tap = blockIdx.x % taps;
+    const int split = blockIdx.x / taps;
+    const int co_tiles = (cout_g + TILE_C - 1) / TILE_C;
+    const int ci0 = (blockIdx.y / co_tiles) * TILE_C;
+    const int co0 = (blockIdx.y % co_tiles) * TILE_C;
+    const int group = blockIdx.z;
+    const int td = tap / (kh * kw), th = tap / kw % kh, tw = tap % kw;
+    const long long total = (long long) n_size * xd * xh * xw;
+    const long long first = (long long) split * span;
+    const long long end = first + span < total ? first + span : total;
+
+    float acc[4][4];
+    for (int i = 0; i < 4; i++)
+        for (int j = 0; j < 4; j++)
+            acc[i][j] = 0.0f;
+
+    for (long long q0 = first; q0 < end; q0 += CHUNK) {
+        // x: consecutive threads read consecutive channels of one position; go likewise.
+        for (int idx = tid; idx < CHUNK * TILE_C; idx += THREADS_X * THREADS_Y) {
+            const int q = idx / TILE_C, c = idx % TILE_C;
+            const long long pos = q0 + q;
+            float xv = 0.0f, gv = 0.0f;
+            if (pos < end) {
+                const int iw = (int) (pos % xw);
+                const int ih = (int) (pos / xw % xh);
+                const int id = (int) (pos / ((long long) xw * xh) % xd);
+                const int n = (int) (pos / ((long long) xw * xh * xd));
+                const int od = reached(id, td, g[G_SD], g[G_DD], g[G_PD], od_size);
+                const int oh = reached(ih, th, g[G_SH], g[G_DH], g[G_PH], oh_size);
+                const int ow = reached(iw, tw, g[G_SW], g[G_DW], g[G_PW], ow_size);
+                if (od >= 0 && oh >= 0 && ow >= 0) {
+                    if (ci0 + c < cin_g) xv = x[pos * cin + group * cin_g + ci0 + c];
+                    if (co0 + c < cout_g) {
+                        gv = go[((size_t) ((n * od_size + od) * oh_size + oh) * ow_size + ow) * cout
+                                + group * cout_g + co0 + c];
+                    }
+                }
+            }
+            xs[q][c] = xv;
+            gs[q][c] = gv;
+        }
+        __syncthreads();
+#pragma unroll 4
+        for (int q = 0; q < CHUNK; q++) {
+            float xv[4], gv[4];
+            for (int i = 0; i < 4; i++) xv[i] = xs[q][ty + THREADS_Y * i];
+            for (int j = 0; j < 4; j++) gv[j] = gs[q][tx + THREADS_X * j];
+            for (int i = 0; i < 4; i++)
+                for (int j = 0; j < 4; j++)
+                    acc[i][j] = fmaf(xv[i], gv[j], acc[i][j]);
+        }
+        __syncthreads();
+    }
+
+    float* out = partial + (size_t) split * groups * taps * cin_g * cout_g
+            + ((size_t) group * taps + tap) * cin_g * cout_g;
+    for (int i = 0; i < 4; i++) {
+        const int ci = ci0 + ty + THREADS_Y * i;
+        if (ci >= cin_g) continue;
+        for (int j = 0; j < 4; j++) {
+            const int co = co0 + tx + THREADS_X * j;
+            if (co < cout_g) out[(size_t) ci * cout_g + co] = acc[i][j];
+        }
+    }
+}
+
+// dw[j] = partial[0][j] + partial[1][j] + ... in split order.
+extern "C" __global__ void __launch_bounds__(SCALE_THREADS)
+deconv3d_grad_reduce(const int* __restrict__ g, const float* __restrict__ partial, float* __restrict__ dw,
+                     int splits, int count)
+{
+    const int j = blockIdx.x * SCALE_THREADS + threadIdx.x;
+    if (j >= count) return;
+    float sum = partial[j];
+    for (int s = 1; s < splits; s++) sum += partial[(size_t) s * count + j];
+    dw[j] = sum;
+}
+
+// One block per output channel: thread t sums positions t, t + BIAS_THREADS, ... in order, then the block adds
+// the threads' sums in a fixed tree.
+extern "C" __global__ void __launch_bounds__(BIAS_THREADS)
+deconv3d_grad_bias(const int* __restrict__ g, const float* __restrict__ go, float* __restrict__ db)
+{
+    __shared__ float sums[BIAS_THREADS];
+    const int cout = g[G_COUT];
+    const int co = blockIdx.x;
+    const long long positions = (long long) g[G_N] * g[G_OD] * g[G_OH] * g[G_OW];
+    float s = 0.0f;
+    for (long long p = threadIdx.x; p < positions; p += BIAS_THREADS) s += go[p * cout + co];
+    sums[threadIdx.x] = s;
+    __syncthreads();
+    for (int half = BIAS_THREADS / 2; half > 0; half /= 2) {
+        if ((int) threadIdx.x < half) sums[threadIdx.x] += sums[threadIdx.x + half];
+        __syncthreads();
+    }
+    if (threadIdx.x == 0) db[co] = sums[0];
 }

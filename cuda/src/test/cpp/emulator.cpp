@@ -1,27 +1,25 @@
-// Runs the cuda backend's kernel on the CPU from a job file written by the Java side (CudaJobFile), and writes
-// the output. The job holds exactly what CudaPlan would upload and launch, so the Java host logic is tested too.
+// Runs the cuda backend's kernels on the CPU for EmulatorDevice (the Java test device): reads a job with the
+// device's buffers and the launches a plan issued since the last download, runs them in order, and writes every
+// buffer back. So the plans' host code (CudaPlan) is what drives the kernels here, as on a GPU.
 //
-// Job file (little-endian): int32 magic 0x44334344, int32 geometry count, int32 geometry[...],
-// int32 weights count, float weights[...], int32 bias count, float bias[...], int32 input count, float input[...],
-// int32 output count, int32 launch count, then per launch int32 {grid x,y,z, block x,y,z, cd,ch,cw, jd,jh,jw, tiles}.
+// Job file (little-endian int32 words): magic 0x4A334344, buffer count, per buffer {word count, words...},
+// launch count, per launch {name length, name bytes (one per word), grid x, y, z, block x, y,
+// buffer-argument count, buffer indices..., int-argument count, ints...}.
+// Result file: per buffer {word count, words...}, in the job's order.
 #include <cstdint>
-#include <cstdio>
 #include <fstream>
 #include <iostream>
-#include <limits>
+#include <string>
 #include <vector>
 
 extern "C" void deconv3d_phase(const int* g, const float* x, const float* w, const float* bias, float* y,
-                               int cd, int ch, int cw, int jd_count, int jh_count, int jw_count, int jw_tiles);
-
-template <typename T>
-static std::vector<T> read_array(std::ifstream& in) {
-    int32_t n = 0;
-    in.read(reinterpret_cast<char*>(&n), 4);
-    std::vector<T> v(n > 0 ? n : 0);
-    if (n > 0) in.read(reinterpret_cast<char*>(v.data()), sizeof(T) * n);
-    return v;
-}
+                               int cd, int ch, int cw, int jd_count, int jh_count, int jw_count, int tiles);
+extern "C" void deconv3d_grad_scale(const int* g, float* go, const float* y, int count);
+extern "C" void deconv3d_grad_input(const int* g, const float* go, const float* w, float* dx, int tiles);
+extern "C" void deconv3d_grad_filter(const int* g, const float* x, const float* go, float* partial, int splits,
+                                     int span);
+extern "C" void deconv3d_grad_reduce(const int* g, const float* partial, float* dw, int splits, int count);
+extern "C" void deconv3d_grad_bias(const int* g, const float* go, float* db);
 
 static int32_t read_int(std::ifstream& in) {
     int32_t v = 0;
@@ -29,36 +27,67 @@ static int32_t read_int(std::ifstream& in) {
     return v;
 }
 
+static std::vector<int32_t> read_words(std::ifstream& in, int32_t n) {
+    std::vector<int32_t> v(n > 0 ? n : 0);
+    if (n > 0) in.read(reinterpret_cast<char*>(v.data()), 4 * static_cast<std::streamsize>(n));
+    return v;
+}
+
 int main(int argc, char** argv) {
     if (argc != 3) {
-        std::cerr << "usage: emulator JOB OUT\n";
+        std::cerr << "usage: emulator JOB RESULT\n";
         return 2;
     }
     std::ifstream in(argv[1], std::ios::binary);
-    if (read_int(in) != 0x44334344) {
+    if (read_int(in) != 0x4A334344) {
         std::cerr << "not a job file: " << argv[1] << "\n";
         return 2;
     }
-    std::vector<int32_t> geometry = read_array<int32_t>(in);
-    std::vector<float> weights = read_array<float>(in);
-    std::vector<float> bias = read_array<float>(in);
-    std::vector<float> input = read_array<float>(in);
-    // NaN, so an element the kernel never writes cannot pass for a result.
-    std::vector<float> output(read_int(in), std::numeric_limits<float>::quiet_NaN());
-    int32_t launches = read_int(in);
-    if (bias.empty()) bias.push_back(0.0f);
+    std::vector<std::vector<int32_t>> buffers(read_int(in));
+    for (auto& b : buffers) b = read_words(in, read_int(in));
+    const int32_t launches = read_int(in);
     for (int32_t l = 0; l < launches; l++) {
-        int32_t a[13];
-        in.read(reinterpret_cast<char*>(a), sizeof a);
+        std::string name;
+        for (int32_t c = 0, n = read_int(in); c < n; c++) name += static_cast<char>(read_int(in));
+        int32_t gx = read_int(in), gy = read_int(in), gz = read_int(in), bx = read_int(in), by = read_int(in);
+        std::vector<int32_t> args = read_words(in, read_int(in));
+        std::vector<int32_t> ints = read_words(in, read_int(in));
         if (!in) {
             std::cerr << "job file truncated\n";
             return 2;
         }
-        cuda_shim::launch(dim3(a[0], a[1], a[2]), dim3(a[3], a[4], a[5]), deconv3d_phase,
-                          (const int*) geometry.data(), (const float*) input.data(), (const float*) weights.data(),
-                          (const float*) bias.data(), output.data(), a[6], a[7], a[8], a[9], a[10], a[11], a[12]);
+        auto I = [&](int a) { return reinterpret_cast<int*>(buffers.at(args.at(a)).data()); };
+        auto F = [&](int a) { return reinterpret_cast<float*>(buffers.at(args.at(a)).data()); };
+        const dim3 grid(gx, gy, gz), block(bx, by, 1);
+        if (name == "deconv3d_phase" && args.size() == 5 && ints.size() == 7) {
+            cuda_shim::launch(grid, block, deconv3d_phase, (const int*) I(0), (const float*) F(1),
+                              (const float*) F(2), (const float*) F(3), F(4), ints[0], ints[1], ints[2], ints[3],
+                              ints[4], ints[5], ints[6]);
+        } else if (name == "deconv3d_grad_scale" && args.size() == 3 && ints.size() == 1) {
+            cuda_shim::launch(grid, block, deconv3d_grad_scale, (const int*) I(0), F(1), (const float*) F(2),
+                              ints[0]);
+        } else if (name == "deconv3d_grad_input" && args.size() == 4 && ints.size() == 1) {
+            cuda_shim::launch(grid, block, deconv3d_grad_input, (const int*) I(0), (const float*) F(1),
+                              (const float*) F(2), F(3), ints[0]);
+        } else if (name == "deconv3d_grad_filter" && args.size() == 4 && ints.size() == 2) {
+            cuda_shim::launch(grid, block, deconv3d_grad_filter, (const int*) I(0), (const float*) F(1),
+                              (const float*) F(2), F(3), ints[0], ints[1]);
+        } else if (name == "deconv3d_grad_reduce" && args.size() == 3 && ints.size() == 2) {
+            cuda_shim::launch(grid, block, deconv3d_grad_reduce, (const int*) I(0), (const float*) F(1), F(2),
+                              ints[0], ints[1]);
+        } else if (name == "deconv3d_grad_bias" && args.size() == 3 && ints.empty()) {
+            cuda_shim::launch(grid, block, deconv3d_grad_bias, (const int*) I(0), (const float*) F(1), F(2));
+        } else {
+            std::cerr << "unknown kernel or wrong arguments: " << name << " (" << args.size() << " buffers, "
+                      << ints.size() << " ints)\n";
+            return 2;
+        }
     }
     std::ofstream out(argv[2], std::ios::binary);
-    out.write(reinterpret_cast<const char*>(output.data()), sizeof(float) * output.size());
+    for (const auto& b : buffers) {
+        const int32_t n = static_cast<int32_t>(b.size());
+        out.write(reinterpret_cast<const char*>(&n), 4);
+        out.write(reinterpret_cast<const char*>(b.data()), 4 * static_cast<std::streamsize>(n));
+    }
     return out ? 0 : 1;
 }

@@ -17,14 +17,24 @@ final class CudaContext {
 
     final CUdevice device;
     final CUcontext context;
-    final CUfunction kernel;
+    private final CUmodule module;
+    private final java.util.Map<String, CUfunction> functions = new java.util.concurrent.ConcurrentHashMap<>();
     final String description;
 
-    private CudaContext(CUdevice device, CUcontext context, CUfunction kernel, String description) {
+    private CudaContext(CUdevice device, CUcontext context, CUmodule module, String description) {
         this.device = device;
         this.context = context;
-        this.kernel = kernel;
+        this.module = module;
         this.description = description;
+    }
+
+    /** The kernel {@code name} of the loaded image (looked up once). */
+    CUfunction function(String name) {
+        return functions.computeIfAbsent(name, n -> {
+            CUfunction f = new CUfunction();
+            check(JCudaDriver.cuModuleGetFunction(f, module, n), "cuModuleGetFunction(" + n + ")");
+            return f;
+        });
     }
 
     static CudaContext open() {
@@ -52,12 +62,14 @@ final class CudaContext {
         check(JCudaDriver.cuCtxSetCurrent(context), "cuCtxSetCurrent");
         CUmodule module = new CUmodule();
         check(JCudaDriver.cuModuleLoadData(module, KernelImage.load()), "cuModuleLoadData (the kernel image)");
-        CUfunction kernel = new CUfunction();
-        check(JCudaDriver.cuModuleGetFunction(kernel, module, KernelImage.FUNCTION), "cuModuleGetFunction");
         String text = new String(name, java.nio.charset.StandardCharsets.US_ASCII).trim().replace("\0", "")
                 + " (compute " + major[0] + "." + minor[0] + ", driver CUDA " + version[0] / 1000 + "."
                 + (version[0] % 1000) / 10 + ")";
-        return new CudaContext(device, context, kernel, text);
+        CudaContext ctx = new CudaContext(device, context, module, text);
+        for (String k : KernelImage.FUNCTIONS) {
+            ctx.function(k); // an image without one of the kernels fails here, in the availability probe
+        }
+        return ctx;
     }
 
     /** Makes the context current on the calling thread (CUDA contexts are per thread). */

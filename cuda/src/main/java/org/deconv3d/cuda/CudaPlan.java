@@ -19,8 +19,21 @@ final class CudaPlan extends AbstractPlan {
     private final Object deviceLock = new Object();
     private final List<Device.Buffer> allocations = new ArrayList<>();
     private final List<Device.Prepared> kernels = new ArrayList<>();
+    private final Device.Buffer geometry;
+    private final Device.Buffer weights;
     private final Device.Buffer x;
     private final Device.Buffer y;
+    /** The gradients' device buffers and launches, made on the first gradient call (null before). */
+    private Device.Buffer gradOut;
+    private Device.Buffer gradFilter;
+    private Device.Buffer gradBias;
+    private Device.Prepared scale;
+    private Device.Prepared inputGradient;
+    private Device.Prepared filterGradient;
+    private Device.Prepared reduce;
+    private Device.Prepared biasGradient;
+    private float[] filterScratch;
+    private float[] biasScratch;
     private final float[] inputScratch;
     private final float[] outputScratch;
     private volatile CudaTimings last;
@@ -33,11 +46,13 @@ final class CudaPlan extends AbstractPlan {
         this.problem = problem;
         this.filter = filter.clone();
         try {
-            int[] geometry = CudaGeometry.geometry(problem, bias != null);
-            Device.Buffer g = allocate(4L * geometry.length, "geometry");
-            device.upload(g, geometry, "geometry");
+            int[] geometryArray = CudaGeometry.geometry(problem, bias != null);
+            Device.Buffer g = allocate(4L * geometryArray.length, "geometry");
+            geometry = g;
+            device.upload(g, geometryArray, "geometry");
             float[] packed = CudaGeometry.packWeights(problem, filter);
             Device.Buffer w = allocate(4L * packed.length, "weights");
+            weights = w;
             device.upload(w, packed, "weights");
             float[] b = bias == null ? new float[1] : bias;
             Device.Buffer bd = allocate(4L * b.length, "bias");
@@ -45,7 +60,7 @@ final class CudaPlan extends AbstractPlan {
             x = allocate(4L * problem.inputLength(), "input");
             y = allocate(4L * problem.outputLength(), "output");
             for (CudaGeometry.Launch l : CudaGeometry.launches(problem)) {
-                kernels.add(device.prepare(l, g, x, w, bd, y));
+                kernels.add(device.prepare(CudaGeometry.call(l), g, x, w, bd, y));
             }
         } catch (RuntimeException e) {
             freeAll();
@@ -98,6 +113,73 @@ final class CudaPlan extends AbstractPlan {
         device.download(outputScratch, y, "output");
         CudaGeometry.fromChannelsLast(problem, outputScratch, samples, output, outputOffset);
         last = new CudaTimings(kernelMillis, (System.nanoTime() - t0) / 1e6);
+    }
+
+    @Override
+    protected void computeInputGradient(float[] dy, float[] output, float[] dx) {
+        synchronized (deviceLock) {
+            prepareGradients();
+            uploadGradOutput(dy, output);
+            device.launch(scale);
+            device.launch(inputGradient);
+            device.download(inputScratch, x, "gradInput"); // the input buffer holds dx here
+            CudaGeometry.inputFromChannelsLast(problem, inputScratch, dx);
+        }
+    }
+
+    @Override
+    protected void computeWeightGradient(float[] input, float[] dy, float[] output, float[] dw, float[] db) {
+        synchronized (deviceLock) {
+            prepareGradients();
+            CudaGeometry.toChannelsLast(problem, input, 0, problem.batch(), inputScratch);
+            device.upload(x, inputScratch, "input");
+            uploadGradOutput(dy, output);
+            device.launch(scale);
+            device.launch(filterGradient);
+            device.launch(reduce);
+            if (db != null) {
+                device.launch(biasGradient);
+            }
+            // Into scratch first: if anything on the device failed, the caller's arrays are untouched.
+            device.download(filterScratch, gradFilter, "gradFilter");
+            if (db != null) {
+                device.download(biasScratch, gradBias, "gradBias");
+                System.arraycopy(biasScratch, 0, db, 0, db.length);
+            }
+            CudaGeometry.unpackWeights(problem, filterScratch, dw);
+        }
+    }
+
+    /** {@code dy} into the gradient buffer, and the saved output where the activation's derivative needs it. */
+    private void uploadGradOutput(float[] dy, float[] output) {
+        CudaGeometry.outputToChannelsLast(problem, dy, outputScratch);
+        device.upload(gradOut, outputScratch, "gradOutput");
+        if (problem.activation().kind() != org.deconv3d.Activation.Kind.NONE) {
+            CudaGeometry.outputToChannelsLast(problem, output, outputScratch);
+            device.upload(y, outputScratch, "output");
+        }
+    }
+
+    /** Allocates the gradients' buffers and binds their launches, once (a failure frees them with the plan). */
+    private void prepareGradients() {
+        if (gradOut != null) {
+            return;
+        }
+        Device.Buffer go = allocate(4L * problem.outputLength(), "gradOutput");
+        Device.Buffer part = allocate(4L * CudaGeometry.filterSplits(problem) * problem.filterLength(),
+                "partial filter gradients");
+        Device.Buffer dw = allocate(4L * problem.filterLength(), "gradFilter");
+        Device.Buffer db = allocate(4L * problem.outChannels(), "gradBias");
+        scale = device.prepare(CudaGeometry.scaleCall(problem), geometry, go, y);
+        inputGradient = device.prepare(CudaGeometry.inputGradientCall(problem), geometry, go, weights, x);
+        filterGradient = device.prepare(CudaGeometry.filterGradientCall(problem), geometry, x, go, part);
+        reduce = device.prepare(CudaGeometry.reduceCall(problem), geometry, part, dw);
+        biasGradient = device.prepare(CudaGeometry.biasCall(problem), geometry, go, db);
+        filterScratch = new float[problem.filterLength()];
+        biasScratch = new float[problem.outChannels()];
+        gradFilter = dw;
+        gradBias = db;
+        gradOut = go;
     }
 
     /** The timings of the last completed run, or null before the first. */

@@ -23,7 +23,8 @@ interface Device {
 
     void download(float[] to, Buffer from, String what);
 
-    Prepared prepare(CudaGeometry.Launch launch, Buffer geometry, Buffer x, Buffer w, Buffer bias, Buffer y);
+    /** Binds {@code call}'s arguments: {@code buffers} first, then the call's ints, as the kernel declares them. */
+    Prepared prepare(CudaGeometry.Call call, Buffer... buffers);
 
     void launch(Prepared kernel);
 

@@ -7,6 +7,7 @@ import jcuda.Pointer;
 import jcuda.Sizeof;
 import jcuda.driver.CUdeviceptr;
 import jcuda.driver.CUevent;
+import jcuda.driver.CUfunction;
 import jcuda.driver.JCudaDriver;
 
 /** {@link Device} through the JCuda driver API, on the primary context of {@link CudaContext}. */
@@ -21,11 +22,13 @@ final class JCudaDevice implements Device {
     }
 
     private static final class Kernel implements Prepared {
-        final CudaGeometry.Launch launch;
+        final CudaGeometry.Call call;
+        final CUfunction function;
         final Pointer parameters;
 
-        Kernel(CudaGeometry.Launch launch, Pointer parameters) {
-            this.launch = launch;
+        Kernel(CudaGeometry.Call call, CUfunction function, Pointer parameters) {
+            this.call = call;
+            this.function = function;
             this.parameters = parameters;
         }
     }
@@ -64,24 +67,24 @@ final class JCudaDevice implements Device {
     }
 
     @Override
-    public Prepared prepare(CudaGeometry.Launch l, Buffer g, Buffer x, Buffer w, Buffer bias, Buffer y) {
-        int[] ph = l.phase();
-        int[] c = l.counts();
-        Pointer params = Pointer.to(Pointer.to(((Ptr) g).pointer), Pointer.to(((Ptr) x).pointer),
-                Pointer.to(((Ptr) w).pointer), Pointer.to(((Ptr) bias).pointer), Pointer.to(((Ptr) y).pointer),
-                Pointer.to(new int[] {ph[0]}), Pointer.to(new int[] {ph[1]}), Pointer.to(new int[] {ph[2]}),
-                Pointer.to(new int[] {c[0]}), Pointer.to(new int[] {c[1]}), Pointer.to(new int[] {c[2]}),
-                Pointer.to(new int[] {c[3]}));
-        return new Kernel(l, params);
+    public Prepared prepare(CudaGeometry.Call call, Buffer... buffers) {
+        int[] ints = call.ints();
+        Pointer[] args = new Pointer[buffers.length + ints.length];
+        for (int i = 0; i < buffers.length; i++) {
+            args[i] = Pointer.to(((Ptr) buffers[i]).pointer);
+        }
+        for (int i = 0; i < ints.length; i++) {
+            args[buffers.length + i] = Pointer.to(new int[] {ints[i]});
+        }
+        return new Kernel(call, ctx.function(call.kernel()), Pointer.to(args));
     }
 
     @Override
     public void launch(Prepared prepared) {
         Kernel k = (Kernel) prepared;
-        CudaGeometry.Launch l = k.launch;
-        check(JCudaDriver.cuLaunchKernel(ctx.kernel, l.gridX(), l.gridY(), l.gridZ(), CudaGeometry.THREADS_X,
-                CudaGeometry.THREADS_Y, 1, 0, null, k.parameters, null),
-                "cuLaunchKernel (phase " + Arrays.toString(l.phase()) + ")");
+        CudaGeometry.Call c = k.call;
+        check(JCudaDriver.cuLaunchKernel(k.function, c.gridX(), c.gridY(), c.gridZ(), c.blockX(), c.blockY(), 1, 0,
+                null, k.parameters, null), "cuLaunchKernel (" + c.kernel() + " " + Arrays.toString(c.ints()) + ")");
     }
 
     @Override

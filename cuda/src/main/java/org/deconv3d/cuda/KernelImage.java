@@ -7,7 +7,9 @@ import java.io.InputStream;
 final class KernelImage {
 
     static final String RESOURCE = "/org/deconv3d/cuda/deconv3d.fatbin";
-    static final String FUNCTION = "deconv3d_phase";
+    /** Every kernel of the image, looked up when the context opens. */
+    static final java.util.List<String> FUNCTIONS = java.util.List.of(CudaGeometry.PHASE, CudaGeometry.GRAD_SCALE,
+            CudaGeometry.GRAD_INPUT, CudaGeometry.GRAD_FILTER, CudaGeometry.GRAD_REDUCE, CudaGeometry.GRAD_BIAS);
 
     private KernelImage() {
     }

@@ -34,11 +34,39 @@ class CudaPlanLifecycleTest {
         assertEquals(1, d.releases);
     }
 
+    /** The gradients run on the device (their buffers made once, freed with the plan); a failure writes nothing. */
     @Test
-    void gradientsUseTheFilterThePlanWasMadeWith() {
-        try (CudaPlan plan = new CudaPlan(new FakeDevice(), c.problem(), c.filter(), c.bias())) {
-            org.deconv3d.testing.GradientCheck.check(plan, c);
+    void gradientsRunOnTheDeviceAndAFailedLaunchWritesNothing() {
+        FakeDevice d = new FakeDevice();
+        org.deconv3d.Deconv3dProblem p = c.problem();
+        float[] y = new float[p.outputLength()];
+        float[] dy = new float[p.outputLength()];
+        float[] dx = new float[p.inputLength()];
+        float[] dw = new float[p.filterLength()];
+        float[] db = new float[p.outChannels()];
+        try (CudaPlan plan = new CudaPlan(d, p, c.filter(), c.bias())) {
+            plan.backwardInput(dy, y, dx);
+            assertEquals("download gradInput", d.calls.get(d.calls.size() - 1));
+            plan.backwardWeights(c.input(), dy, y, dw, db);
+            assertTrue(d.calls.contains("download gradFilter"), d.calls.toString());
+            assertEquals(1, d.calls.stream().filter("allocate gradOutput"::equals).count(), "allocated once");
+            d.failLaunch = true;
+            Arrays.fill(dx, 3f);
+            Arrays.fill(dw, 3f);
+            assertThrows(CudaException.class, () -> plan.backwardInput(dy, y, dx));
+            assertThrows(CudaException.class, () -> plan.backwardWeights(c.input(), dy, y, dw, db));
+            assertTrue(allEqual(dx, 3f) && allEqual(dw, 3f), "a failed gradient call wrote its outputs");
         }
+        assertEquals(0, d.live.size(), "every buffer, the gradients' too, is freed with the plan");
+    }
+
+    private static boolean allEqual(float[] a, float v) {
+        for (float f : a) {
+            if (f != v) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Test

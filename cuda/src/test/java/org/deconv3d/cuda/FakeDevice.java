@@ -59,7 +59,7 @@ final class FakeDevice implements Device {
     }
 
     @Override
-    public Prepared prepare(CudaGeometry.Launch launch, Buffer g, Buffer x, Buffer w, Buffer bias, Buffer y) {
+    public Prepared prepare(CudaGeometry.Call call, Buffer... buffers) {
         return new Kernel();
     }
 
