@@ -174,7 +174,7 @@ public final class BenchSuite {
     }
 
     /** GFLOP/s of {@link PeakBenchmark} on {@code threads} JMH threads at once, in a fork of its own. */
-    private static double measurePeak(int threads, boolean quick) throws RunnerException {
+    static double measurePeak(int threads, boolean quick) throws RunnerException {
         ChainedOptionsBuilder o = new OptionsBuilder()
                 .include(PeakBenchmark.class.getName().replace(".", "\\.") + "\\.fma$").threads(threads).forks(1)
                 .shouldFailOnError(true).verbosity(VerboseMode.SILENT).jvmArgsAppend(forkArgs(false));
@@ -187,7 +187,7 @@ public final class BenchSuite {
         return threads * PeakBenchmark.FLOPS / (millisPerCall * 1e6);
     }
 
-    private static String describePeak(Map<Integer, Double> peak, boolean given) {
+    static String describePeak(Map<Integer, Double> peak, boolean given) {
         StringBuilder b = new StringBuilder();
         peak.forEach((t, g) -> b.append(b.length() == 0 ? "" : ", ")
                 .append(String.format(Locale.ROOT, "%.0f GFLOP/s on %d thread%s", g, t, t == 1 ? "" : "s")));
@@ -195,7 +195,7 @@ public final class BenchSuite {
                 + "-bit Vector API FMA loop, measured in this run)");
     }
 
-    private static String[] forkArgs(boolean peer) {
+    static String[] forkArgs(boolean peer) {
         List<String> a = new ArrayList<>(List.of("-Xmx4g"));
         if (!peer) {
             a.addAll(List.of("--add-modules", "jdk.incubator.vector"));
@@ -210,7 +210,7 @@ public final class BenchSuite {
         return a.toArray(new String[0]);
     }
 
-    private static boolean classPresent(String name) {
+    static boolean classPresent(String name) {
         try {
             Class.forName(name, false, BenchSuite.class.getClassLoader());
             return true;

@@ -36,7 +36,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xmx4g"})
 public class GradientBenchmark {
 
-    @Param({"unet-k2", "unet-k3", "gan", "vol"})
+    @Param({"unet-k2", "unet-k3", "gan", "vol", "unet64", "batch"})
     public String shape;
 
     @Param({"simd"})

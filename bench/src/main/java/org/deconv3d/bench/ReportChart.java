@@ -28,7 +28,6 @@ final class ReportChart {
 
     static void render(List<Measurement> results, int threads, double peak, String subtitle, File png)
             throws IOException {
-        System.setProperty("java.awt.headless", "true");
         DefaultCategoryDataset data = new DefaultCategoryDataset();
         for (String shape : ReportTable.shapes(results)) {
             for (Measurement m : results) {
@@ -37,9 +36,16 @@ final class ReportChart {
                 }
             }
         }
-        JFreeChart chart = ChartFactory.createBarChart(
-                String.format(Locale.ROOT, "3D transposed convolution, %d thread%s", threads, threads == 1 ? "" : "s"),
-                "shape", "GFLOP/s (log scale)", data, PlotOrientation.VERTICAL, true, false, false);
+        renderBars(data, String.format(Locale.ROOT, "3D transposed convolution, %d thread%s", threads,
+                threads == 1 ? "" : "s"), "shape", peak, subtitle, png);
+    }
+
+    /** A bar chart of GFLOP/s ({@code data}: series = backend, category = what was run) with the peak as a line. */
+    static void renderBars(DefaultCategoryDataset data, String title, String categories, double peak,
+            String subtitle, File png) throws IOException {
+        System.setProperty("java.awt.headless", "true");
+        JFreeChart chart = ChartFactory.createBarChart(title, categories, "GFLOP/s (log scale)", data,
+                PlotOrientation.VERTICAL, true, false, false);
         chart.addSubtitle(new org.jfree.chart.title.TextTitle(subtitle));
         CategoryPlot plot = chart.getCategoryPlot();
         LogAxis axis = new LogAxis("GFLOP/s (log scale)");
@@ -48,9 +54,14 @@ final class ReportChart {
         axis.setNumberFormatOverride(new DecimalFormat("#,##0.##", DecimalFormatSymbols.getInstance(Locale.ROOT)));
         double top = peak * 1.6;
         double bottom = 0.1;
-        for (Measurement m : results) {
-            top = Math.max(top, m.gflops() * 1.6);
-            bottom = Math.min(bottom, m.gflops() / 2);
+        for (int r = 0; r < data.getRowCount(); r++) {
+            for (int c = 0; c < data.getColumnCount(); c++) {
+                Number v = data.getValue(r, c);
+                if (v != null) {
+                    top = Math.max(top, v.doubleValue() * 1.6);
+                    bottom = Math.min(bottom, v.doubleValue() / 2);
+                }
+            }
         }
         axis.setRange(bottom, top);
         plot.setRangeAxis(axis);

@@ -44,38 +44,22 @@ final class SimdKernel {
      * positions 4-7 from {@code xB} and {@code rowB}, each {@code xStep}/{@code rowStep} apart: the halves are
      * either the two halves of one row or two rows, so short rows still fill the tile.
      *
-     * <p>The partial sums go through the row buffer between taps instead of staying in registers across the tap
-     * loop: JDK 17's C2 cannot keep vectors in registers through nested loops (it boxes them, 30x slower), and the
-     * round trip costs little on later JDKs. It does not change the order of the additions.
+     * <p>Entries and channels are one flat loop (a counter moves to the next entry's offsets when a channel run
+     * ends), so the accumulators stay in registers from the first FMA to the store: JDK 17's C2 keeps vectors in
+     * registers only within a single loop (across nested loops it boxes them, 30x slower).
      */
     static void r8c2(float[] x, int xA, int xB, int[] xOff, float[] w, int[] wOff, int entries, int cin, int xStep,
             float[] row, int rowA, int rowB, int rowStep) {
         int a1 = rowA + rowStep, a2 = rowA + 2 * rowStep, a3 = rowA + 3 * rowStep;
         int b1 = rowB + rowStep, b2 = rowB + 2 * rowStep, b3 = rowB + 3 * rowStep;
-        if (entries == 0) {
-            zero(row, rowA, rowStep, 2);
-            zero(row, rowB, rowStep, 2);
-            return;
-        }
-        for (int e = 0; e < entries; e++) {
-            FloatVector a00, a01, a10, a11, a20, a21, a30, a31, a40, a41, a50, a51, a60, a61, a70, a71;
-            if (e == 0) {
-                a00 = FloatVector.zero(S); a01 = a00; a10 = a00; a11 = a00; a20 = a00; a21 = a00; a30 = a00;
-                a31 = a00; a40 = a00; a41 = a00; a50 = a00; a51 = a00; a60 = a00; a61 = a00; a70 = a00; a71 = a00;
-            } else {
-                a00 = load(row, rowA); a01 = load(row, rowA + L); a10 = load(row, a1); a11 = load(row, a1 + L);
-                a20 = load(row, a2); a21 = load(row, a2 + L); a30 = load(row, a3); a31 = load(row, a3 + L);
-                a40 = load(row, rowB); a41 = load(row, rowB + L); a50 = load(row, b1); a51 = load(row, b1 + L);
-                a60 = load(row, b2); a61 = load(row, b2 + L); a70 = load(row, b3); a71 = load(row, b3 + L);
-            }
-            int pa = xA + xOff[e];
-            int pb = xB + xOff[e];
-            int w0i = wOff[e];
-            for (int c = 0; c < cin; c++) {
-                // Indices as linear functions of c, so C2 can hoist the range checks out of the loop.
-                int ia = pa + c;
-                int ib = pb + c;
-                int wi = w0i + c * 2 * L;
+        FloatVector a00 = FloatVector.zero(S), a01 = a00, a10 = a00, a11 = a00, a20 = a00, a21 = a00, a30 = a00;
+        FloatVector a31 = a00, a40 = a00, a41 = a00, a50 = a00, a51 = a00, a60 = a00, a61 = a00, a70 = a00;
+        FloatVector a71 = a00;
+        if (entries > 0 && cin > 0) {
+            int ia = xA + xOff[0];
+            int ib = xB + xOff[0];
+            int wi = wOff[0];
+            for (int k = 0, c = 0, e = 0, total = entries * cin; k < total; k++) {
                 FloatVector w0 = FloatVector.fromArray(S, w, wi);
                 FloatVector w1 = FloatVector.fromArray(S, w, wi + L);
                 FloatVector v = FloatVector.broadcast(S, x[ia]);
@@ -94,39 +78,35 @@ final class SimdKernel {
                 a60 = v.fma(w0, a60); a61 = v.fma(w1, a61);
                 v = FloatVector.broadcast(S, x[ib + 3 * xStep]);
                 a70 = v.fma(w0, a70); a71 = v.fma(w1, a71);
+                ia++;
+                ib++;
+                wi += 2 * L;
+                if (++c == cin && ++e < entries) {
+                    c = 0;
+                    ia = xA + xOff[e];
+                    ib = xB + xOff[e];
+                    wi = wOff[e];
+                }
             }
-            a00.intoArray(row, rowA); a01.intoArray(row, rowA + L); a10.intoArray(row, a1); a11.intoArray(row, a1 + L);
-            a20.intoArray(row, a2); a21.intoArray(row, a2 + L); a30.intoArray(row, a3); a31.intoArray(row, a3 + L);
-            a40.intoArray(row, rowB); a41.intoArray(row, rowB + L); a50.intoArray(row, b1); a51.intoArray(row, b1 + L);
-            a60.intoArray(row, b2); a61.intoArray(row, b2 + L); a70.intoArray(row, b3); a71.intoArray(row, b3 + L);
         }
+        a00.intoArray(row, rowA); a01.intoArray(row, rowA + L); a10.intoArray(row, a1); a11.intoArray(row, a1 + L);
+        a20.intoArray(row, a2); a21.intoArray(row, a2 + L); a30.intoArray(row, a3); a31.intoArray(row, a3 + L);
+        a40.intoArray(row, rowB); a41.intoArray(row, rowB + L); a50.intoArray(row, b1); a51.intoArray(row, b1 + L);
+        a60.intoArray(row, b2); a61.intoArray(row, b2 + L); a70.intoArray(row, b3); a71.intoArray(row, b3 + L);
     }
 
-    /** 8 positions x 1 vector: 8 accumulators; the halves and the trip through the row buffer as in {@link #r8c2}. */
+    /** 8 positions x 1 vector: 8 accumulators; the halves and the flat loop as in {@link #r8c2}. */
     static void r8c1(float[] x, int xA, int xB, int[] xOff, float[] w, int[] wOff, int entries, int cin, int xStep,
             float[] row, int rowA, int rowB, int rowStep) {
         int a1 = rowA + rowStep, a2 = rowA + 2 * rowStep, a3 = rowA + 3 * rowStep;
         int b1 = rowB + rowStep, b2 = rowB + 2 * rowStep, b3 = rowB + 3 * rowStep;
-        if (entries == 0) {
-            zero(row, rowA, rowStep, 1);
-            zero(row, rowB, rowStep, 1);
-            return;
-        }
-        for (int e = 0; e < entries; e++) {
-            FloatVector s0, s1, s2, s3, s4, s5, s6, s7;
-            if (e == 0) {
-                s0 = FloatVector.zero(S); s1 = s0; s2 = s0; s3 = s0; s4 = s0; s5 = s0; s6 = s0; s7 = s0;
-            } else {
-                s0 = load(row, rowA); s1 = load(row, a1); s2 = load(row, a2); s3 = load(row, a3);
-                s4 = load(row, rowB); s5 = load(row, b1); s6 = load(row, b2); s7 = load(row, b3);
-            }
-            int pa = xA + xOff[e];
-            int pb = xB + xOff[e];
-            int w0i = wOff[e];
-            for (int c = 0; c < cin; c++) {
-                int ia = pa + c;
-                int ib = pb + c;
-                FloatVector w0 = FloatVector.fromArray(S, w, w0i + c * L);
+        FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0;
+        if (entries > 0 && cin > 0) {
+            int ia = xA + xOff[0];
+            int ib = xB + xOff[0];
+            int wi = wOff[0];
+            for (int k = 0, c = 0, e = 0, total = entries * cin; k < total; k++) {
+                FloatVector w0 = FloatVector.fromArray(S, w, wi);
                 s0 = FloatVector.broadcast(S, x[ia]).fma(w0, s0);
                 s1 = FloatVector.broadcast(S, x[ia + xStep]).fma(w0, s1);
                 s2 = FloatVector.broadcast(S, x[ia + 2 * xStep]).fma(w0, s2);
@@ -135,10 +115,19 @@ final class SimdKernel {
                 s5 = FloatVector.broadcast(S, x[ib + xStep]).fma(w0, s5);
                 s6 = FloatVector.broadcast(S, x[ib + 2 * xStep]).fma(w0, s6);
                 s7 = FloatVector.broadcast(S, x[ib + 3 * xStep]).fma(w0, s7);
+                ia++;
+                ib++;
+                wi += L;
+                if (++c == cin && ++e < entries) {
+                    c = 0;
+                    ia = xA + xOff[e];
+                    ib = xB + xOff[e];
+                    wi = wOff[e];
+                }
             }
-            s0.intoArray(row, rowA); s1.intoArray(row, a1); s2.intoArray(row, a2); s3.intoArray(row, a3);
-            s4.intoArray(row, rowB); s5.intoArray(row, b1); s6.intoArray(row, b2); s7.intoArray(row, b3);
         }
+        s0.intoArray(row, rowA); s1.intoArray(row, a1); s2.intoArray(row, a2); s3.intoArray(row, a3);
+        s4.intoArray(row, rowB); s5.intoArray(row, b1); s6.intoArray(row, b2); s7.intoArray(row, b3);
     }
 
     /**
