@@ -43,6 +43,11 @@ final class GradientGeometry {
     final int outputPerSample;
     /** Per tap {@code (td, th, tw)}: its offset in the padded copy from the position input 0 reaches by tap 0. */
     final int[] tapOffset;
+    /**
+     * Taps per pass of the input gradient over a row: as many as keep one cin-block's weights (at most 2 vectors x
+     * coutG per tap) within 16 KiB, half of a small L1, so they stay there across the row's tiles.
+     */
+    final int tapsPerPass;
     /** Floats per position of the input gradient's row buffer: {@code groups * cinPadG}. */
     final int rowStride;
     /** Input channels per filter-gradient item: whole multiples of 16 unless the group has fewer. */
@@ -97,6 +102,7 @@ final class GradientGeometry {
             }
         }
         this.rowStride = groups * cinPadG;
+        this.tapsPerPass = Math.max(1, Math.min(kvol, 4096 / Math.max(1, 2 * lanes * coutG)));
         this.gradOutputAsIs = problem.activation().kind() == org.deconv3d.Activation.Kind.NONE
                 && problem.layout() == Layout.NDHWC && channelStride == problem.outChannels();
         // Enough filter-gradient items to balance two or more threads (a fixed split: results never depend on it).

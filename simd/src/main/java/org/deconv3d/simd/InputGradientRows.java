@@ -52,16 +52,21 @@ final class InputGradientRows {
                 int[] offsets = wOff[g * blocks + b];
                 int rowOff = g * geo.cinPadG + w.blockStart[b] * lanes;
                 boolean two = w.blockWidth[b] == 2;
-                for (int jw = 0; jw < in[2]; jw += Schedule.TILE) {
-                    int xa = base + jw * xStep + g * geo.coutPadG;
-                    int xb = pairs ? baseB + g * geo.coutPadG : xa + half * xStep;
-                    int ra = jw * rowStride + rowOff;
-                    if (two) {
-                        SimdKernel.r8c2(gp, xa, xb, geo.tapOffset, w.values, offsets, geo.kvol,
-                                geo.coutG, xStep, row, ra, ra + half * rowStride, rowStride);
-                    } else {
-                        SimdKernel.r8c1(gp, xa, xb, geo.tapOffset, w.values, offsets, geo.kvol,
-                                geo.coutG, xStep, row, ra, ra + half * rowStride, rowStride);
+                // Taps in groups whose weights fit L1 (each group's sums added to the last's in the row buffer).
+                for (int e0 = 0; e0 < geo.kvol; e0 += geo.tapsPerPass) {
+                    int e1 = Math.min(geo.kvol, e0 + geo.tapsPerPass);
+                    boolean more = e0 > 0;
+                    for (int jw = 0; jw < in[2]; jw += Schedule.TILE) {
+                        int xa = base + jw * xStep + g * geo.coutPadG;
+                        int xb = pairs ? baseB + g * geo.coutPadG : xa + half * xStep;
+                        int ra = jw * rowStride + rowOff;
+                        if (two) {
+                            SimdKernel.r8c2(gp, xa, xb, geo.tapOffset, w.values, offsets, e0, e1, geo.coutG, xStep,
+                                    row, ra, ra + half * rowStride, rowStride, more);
+                        } else {
+                            SimdKernel.r8c1(gp, xa, xb, geo.tapOffset, w.values, offsets, e0, e1, geo.coutG, xStep,
+                                    row, ra, ra + half * rowStride, rowStride, more);
+                        }
                     }
                 }
             }

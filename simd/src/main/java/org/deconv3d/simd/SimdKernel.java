@@ -50,16 +50,32 @@ final class SimdKernel {
      */
     static void r8c2(float[] x, int xA, int xB, int[] xOff, float[] w, int[] wOff, int entries, int cin, int xStep,
             float[] row, int rowA, int rowB, int rowStep) {
+        r8c2(x, xA, xB, xOff, w, wOff, 0, entries, cin, xStep, row, rowA, rowB, rowStep, false);
+    }
+
+    /**
+     * {@link #r8c2} over entries {@code e0 .. entries-1}, adding to the sums already in the row when
+     * {@code accumulate} (so a caller can split the entries into groups that keep their weights in L1).
+     */
+    static void r8c2(float[] x, int xA, int xB, int[] xOff, float[] w, int[] wOff, int e0, int entries, int cin,
+            int xStep, float[] row, int rowA, int rowB, int rowStep, boolean accumulate) {
         int a1 = rowA + rowStep, a2 = rowA + 2 * rowStep, a3 = rowA + 3 * rowStep;
         int b1 = rowB + rowStep, b2 = rowB + 2 * rowStep, b3 = rowB + 3 * rowStep;
-        FloatVector a00 = FloatVector.zero(S), a01 = a00, a10 = a00, a11 = a00, a20 = a00, a21 = a00, a30 = a00;
-        FloatVector a31 = a00, a40 = a00, a41 = a00, a50 = a00, a51 = a00, a60 = a00, a61 = a00, a70 = a00;
-        FloatVector a71 = a00;
-        if (entries > 0 && cin > 0) {
-            int ia = xA + xOff[0];
-            int ib = xB + xOff[0];
-            int wi = wOff[0];
-            for (int k = 0, c = 0, e = 0, total = entries * cin; k < total; k++) {
+        FloatVector a00, a01, a10, a11, a20, a21, a30, a31, a40, a41, a50, a51, a60, a61, a70, a71;
+        if (accumulate) {
+            a00 = load(row, rowA); a01 = load(row, rowA + L); a10 = load(row, a1); a11 = load(row, a1 + L);
+            a20 = load(row, a2); a21 = load(row, a2 + L); a30 = load(row, a3); a31 = load(row, a3 + L);
+            a40 = load(row, rowB); a41 = load(row, rowB + L); a50 = load(row, b1); a51 = load(row, b1 + L);
+            a60 = load(row, b2); a61 = load(row, b2 + L); a70 = load(row, b3); a71 = load(row, b3 + L);
+        } else {
+            a00 = FloatVector.zero(S); a01 = a00; a10 = a00; a11 = a00; a20 = a00; a21 = a00; a30 = a00;
+            a31 = a00; a40 = a00; a41 = a00; a50 = a00; a51 = a00; a60 = a00; a61 = a00; a70 = a00; a71 = a00;
+        }
+        if (entries > e0 && cin > 0) {
+            int ia = xA + xOff[e0];
+            int ib = xB + xOff[e0];
+            int wi = wOff[e0];
+            for (int k = 0, c = 0, e = e0, total = (entries - e0) * cin; k < total; k++) {
                 FloatVector w0 = FloatVector.fromArray(S, w, wi);
                 FloatVector w1 = FloatVector.fromArray(S, w, wi + L);
                 FloatVector v = FloatVector.broadcast(S, x[ia]);
@@ -98,14 +114,26 @@ final class SimdKernel {
     /** 8 positions x 1 vector: 8 accumulators; the halves and the flat loop as in {@link #r8c2}. */
     static void r8c1(float[] x, int xA, int xB, int[] xOff, float[] w, int[] wOff, int entries, int cin, int xStep,
             float[] row, int rowA, int rowB, int rowStep) {
+        r8c1(x, xA, xB, xOff, w, wOff, 0, entries, cin, xStep, row, rowA, rowB, rowStep, false);
+    }
+
+    /** {@link #r8c1} over entries {@code e0 .. entries-1}, optionally adding to the row's sums (see r8c2). */
+    static void r8c1(float[] x, int xA, int xB, int[] xOff, float[] w, int[] wOff, int e0, int entries, int cin,
+            int xStep, float[] row, int rowA, int rowB, int rowStep, boolean accumulate) {
         int a1 = rowA + rowStep, a2 = rowA + 2 * rowStep, a3 = rowA + 3 * rowStep;
         int b1 = rowB + rowStep, b2 = rowB + 2 * rowStep, b3 = rowB + 3 * rowStep;
-        FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0;
-        if (entries > 0 && cin > 0) {
-            int ia = xA + xOff[0];
-            int ib = xB + xOff[0];
-            int wi = wOff[0];
-            for (int k = 0, c = 0, e = 0, total = entries * cin; k < total; k++) {
+        FloatVector s0, s1, s2, s3, s4, s5, s6, s7;
+        if (accumulate) {
+            s0 = load(row, rowA); s1 = load(row, a1); s2 = load(row, a2); s3 = load(row, a3);
+            s4 = load(row, rowB); s5 = load(row, b1); s6 = load(row, b2); s7 = load(row, b3);
+        } else {
+            s0 = FloatVector.zero(S); s1 = s0; s2 = s0; s3 = s0; s4 = s0; s5 = s0; s6 = s0; s7 = s0;
+        }
+        if (entries > e0 && cin > 0) {
+            int ia = xA + xOff[e0];
+            int ib = xB + xOff[e0];
+            int wi = wOff[e0];
+            for (int k = 0, c = 0, e = e0, total = (entries - e0) * cin; k < total; k++) {
                 FloatVector w0 = FloatVector.fromArray(S, w, wi);
                 s0 = FloatVector.broadcast(S, x[ia]).fma(w0, s0);
                 s1 = FloatVector.broadcast(S, x[ia + xStep]).fma(w0, s1);
