@@ -79,6 +79,7 @@ public final class GpuCheck {
             }
         }
         o.printf(Locale.ROOT, "all %d agree; worst error %.2e of max |reference|%n%n", problems, worst);
+        checkGradients(cuda, seed + problems, problems / 2, o);
 
         Files.createDirectories(out);
         o.printf(Locale.ROOT, "%-8s %12s %12s %12s %12s%n", "shape", "kernel ms", "kernel GF/s", "e2e ms", "e2e GF/s");
@@ -114,6 +115,75 @@ public final class GpuCheck {
         }
         o.println();
         o.println("data for torch_check.py written to " + out.toAbsolutePath());
+        timeGradients(cuda, repeats, o);
+    }
+
+    /** The cuda gradients against the reference's on random problems; exits 1 on a disagreement. */
+    private static void checkGradients(Deconv3d cuda, long seed, int problems, PrintStream o) {
+        o.println("gradients against the reference: " + problems + " random problems, seed " + seed);
+        double worst = 0;
+        for (int i = 0; i < problems; i++) {
+            Case c = RandomProblems.draw(seed + i);
+            Deconv3dProblem p = c.problem();
+            if (!p.activation().hasDerivativeFromOutput()) {
+                continue;
+            }
+            float[] y = new float[p.outputLength()];
+            ReferenceKernel.compute(p, c.input(), c.filter(), c.bias(), y);
+            float[] dy = RandomProblems.values(new java.util.Random(seed + i), p.outputLength());
+            float[][] expected = gradients(new org.deconv3d.reference.ReferenceDeconv3d(), c, y, dy);
+            float[][] actual = gradients(cuda, c, y, dy);
+            for (int g = 0; g < 3; g++) {
+                double err = relativeError(expected[g], actual[g]);
+                worst = Math.max(worst, err);
+                if (!(err <= 1e-4)) {
+                    o.println("DISAGREES (" + new String[] {"input", "filter", "bias"}[g] + " gradient, error " + err
+                            + ") on " + c.replay());
+                    System.exit(1);
+                }
+            }
+        }
+        o.printf(Locale.ROOT, "all agree; worst error %.2e of max |reference|%n%n", worst);
+    }
+
+    private static float[][] gradients(Deconv3d backend, Case c, float[] y, float[] dy) {
+        Deconv3dProblem p = c.problem();
+        float[][] r = {new float[p.inputLength()], new float[p.filterLength()], new float[p.outChannels()]};
+        try (Deconv3dPlan plan = backend.plan(p, c.filter(), c.bias())) {
+            plan.backwardInput(dy, y, r[0]);
+            plan.backwardWeights(c.input(), dy, y, r[1], r[2]);
+        }
+        return r;
+    }
+
+    /** Wall-clock medians (copies included) of both gradients on the benchmark shapes. */
+    private static void timeGradients(Deconv3d cuda, int repeats, PrintStream o) {
+        o.println();
+        o.printf(Locale.ROOT, "%-14s %14s %14s%n", "shape", "input grad ms", "filter grad ms");
+        for (Shape s : Shape.values()) {
+            Deconv3dProblem p = s.problem();
+            float[] x = Shape.data(p.inputLength(), 1);
+            float[] dy = Shape.data(p.outputLength(), 3);
+            float[] dx = new float[p.inputLength()];
+            float[] dw = new float[p.filterLength()];
+            float[] db = new float[p.outChannels()];
+            double[] in = new double[repeats];
+            double[] filter = new double[repeats];
+            try (Deconv3dPlan plan = cuda.plan(p, Shape.data(p.filterLength(), 2), null)) {
+                for (int i = -3; i < repeats; i++) {
+                    long t0 = System.nanoTime();
+                    plan.backwardInput(dy, null, dx);
+                    long t1 = System.nanoTime();
+                    plan.backwardWeights(x, dy, null, dw, db);
+                    long t2 = System.nanoTime();
+                    if (i >= 0) {
+                        in[i] = (t1 - t0) / 1e6;
+                        filter[i] = (t2 - t1) / 1e6;
+                    }
+                }
+            }
+            o.printf(Locale.ROOT, "%-14s %14.3f %14.3f%n", s.label(), median(in), median(filter));
+        }
     }
 
     private static String join(int[] v) {

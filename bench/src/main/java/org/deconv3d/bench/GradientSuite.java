@@ -151,12 +151,11 @@ public final class GradientSuite {
             row.forEach((column, millis) -> {
                 String[] parts = column.split(" ");
                 String what = parts[1].equals("forward") ? "forward" : parts[1].equals("input") ? "dx" : "dw+db";
-                data.addValue(flops / (millis * 1e6), parts[0] + (parts[1].equals("forward") ? " forward" : ""),
-                        shape + " " + what);
+                data.addValue(flops / (millis * 1e6), parts[0] + " " + what, shape);
             });
         });
         ReportChart.renderBars(data, String.format(Locale.ROOT, "Gradients of the 3D transposed convolution, %d"
-                + " thread%s (GFLOP/s of the forward's FLOPs)", threads, threads == 1 ? "" : "s"), "shape, result",
+                + " thread%s (GFLOP/s of the forward's FLOPs)", threads, threads == 1 ? "" : "s"), "shape",
                 peak, Machine.cpu() + ", JDK " + System.getProperty("java.version"), png.toFile());
     }
 }

@@ -53,7 +53,7 @@ final class ReportChart {
         axis.setTickUnit(new NumberTickUnit(1.0)); // one tick per power of ten
         axis.setNumberFormatOverride(new DecimalFormat("#,##0.##", DecimalFormatSymbols.getInstance(Locale.ROOT)));
         double top = peak * 1.6;
-        double bottom = 0.1;
+        double bottom = Double.MAX_VALUE;
         for (int r = 0; r < data.getRowCount(); r++) {
             for (int c = 0; c < data.getColumnCount(); c++) {
                 Number v = data.getValue(r, c);
@@ -63,7 +63,7 @@ final class ReportChart {
                 }
             }
         }
-        axis.setRange(bottom, top);
+        axis.setRange(Math.min(bottom, peak / 10), top);
         plot.setRangeAxis(axis);
         plot.setBackgroundPaint(Color.WHITE);
         plot.setRangeGridlinePaint(Color.LIGHT_GRAY);

@@ -66,6 +66,13 @@ final class GradientGeometry {
      */
     final boolean gradOutputAsIs;
 
+    /**
+     * Whether the input gradient can read {@code dy} in place too: {@link #gradOutputAsIs}, and the padded copy
+     * would be {@code dy} itself (no padding before, extents equal to the output's), as for kernel = stride with
+     * SAME padding (the U-Net upsampling shapes).
+     */
+    final boolean inputReadsGradOutput;
+
     GradientGeometry(Deconv3dProblem problem, int lanes) {
         this.problem = problem;
         this.groups = problem.groups();
@@ -105,9 +112,15 @@ final class GradientGeometry {
         this.tapsPerPass = Math.max(1, Math.min(kvol, 4096 / Math.max(1, 2 * lanes * coutG)));
         this.gradOutputAsIs = problem.activation().kind() == org.deconv3d.Activation.Kind.NONE
                 && problem.layout() == Layout.NDHWC && channelStride == problem.outChannels();
-        // Enough filter-gradient items to balance two or more threads (a fixed split: results never depend on it).
+        boolean same = true;
+        for (int a = 0; a < 3; a++) {
+            same &= pad[a] == 0 && q[a] == out[a];
+        }
+        this.inputReadsGradOutput = gradOutputAsIs && same;
+        // Enough filter-gradient items to balance two or more threads although border taps reach fewer inputs (a
+        // fixed split: results never depend on it).
         int perGroup = k[0] * k[1];
-        int wanted = Math.max(1, (16 + groups * perGroup - 1) / (groups * perGroup));
+        int wanted = Math.max(1, (32 + groups * perGroup - 1) / (groups * perGroup));
         int part = roundUp((cinG + wanted - 1) / wanted, 16);
         this.cinPerPart = Math.min(cinG, part);
         this.parts = (cinG + cinPerPart - 1) / cinPerPart;
@@ -144,7 +157,10 @@ final class GradientGeometry {
         return (gradOutputAsIs ? out[2] : q[2]) * channelStride;
     }
 
-    /** Offset in the padded copy of what input {@code (id, ih, 0)} of sample {@code n} reaches by tap 0. */
+    /**
+     * Offset in the padded copy of what input {@code (id, ih, 0)} of sample {@code n} reaches by tap 0 (in
+     * {@code dy} when {@link #inputReadsGradOutput}: then {@code n} counts from the batch's first sample).
+     */
     int reachedByTapZero(int n, int id, int ih) {
         return padded(n, id * s[0], ih * s[1], 0);
     }

@@ -54,7 +54,7 @@ final class GradientWorkspace implements ParallelRunner.Items {
         if (sums != null && geo.byPlanes && sums.length < slices.items(samples)) {
             sums = java.util.Arrays.copyOf(sums, slices.items(samples));
         }
-        long needed = (long) samples * geo.gPerSample;
+        long needed = geo.inputReadsGradOutput ? 0 : (long) samples * geo.gPerSample; // else dy is read in place
         if (padded == null || padded.length < needed) {
             padded = new float[Math.toIntExact(needed)];
         }
@@ -119,13 +119,13 @@ final class GradientWorkspace implements ParallelRunner.Items {
 
     @Override
     public int prepItems() {
-        boolean nothing = filterPass && geo.gradOutputAsIs && !wantBias;
-        return nothing ? 0 : samples * geo.out[0] * geo.out[1];
+        boolean inPlace = filterPass ? geo.gradOutputAsIs : geo.inputReadsGradOutput;
+        return inPlace && !wantBias ? 0 : samples * geo.out[0] * geo.out[1];
     }
 
     @Override
     public void prepare(int item) {
-        boolean store = !(filterPass && geo.gradOutputAsIs);
+        boolean store = !(filterPass ? geo.gradOutputAsIs : geo.inputReadsGradOutput);
         prep.row(dy, y, n0, padded, store, wantBias ? rowSums : null, item);
     }
 
@@ -146,7 +146,7 @@ final class GradientWorkspace implements ParallelRunner.Items {
             if (rows[worker] == null) {
                 rows[worker] = new float[geo.rowFloats()];
             }
-            inputRows.row(padded, rows[worker], dx, n0, item);
+            inputRows.row(geo.inputReadsGradOutput ? dy : padded, rows[worker], dx, n0, item);
         }
     }
 }

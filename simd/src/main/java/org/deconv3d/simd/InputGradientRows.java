@@ -30,7 +30,10 @@ final class InputGradientRows {
         }
     }
 
-    /** Row (or pair of rows) {@code item} of the chunk whose first sample is sample {@code n0} of {@code dx}. */
+    /**
+     * Row (or pair of rows) {@code item} of the chunk whose first sample is sample {@code n0} of {@code dx};
+     * {@code gp} is the chunk's padded copy, or {@code dy} itself when {@link GradientGeometry#inputReadsGradOutput}.
+     */
     void row(float[] gp, float[] row, float[] dx, int n0, int item) {
         int[] in = geo.in;
         boolean pairs = geo.rowsPerItem == 2;
@@ -38,10 +41,11 @@ final class InputGradientRows {
         int ih = item % perPlane * geo.rowsPerItem;
         int id = item / perPlane % in[0];
         int n = item / (perPlane * in[0]);
-        int base = geo.reachedByTapZero(n, id, ih);
+        int sample = geo.inputReadsGradOutput ? n0 + n : n;
+        int base = geo.reachedByTapZero(sample, id, ih);
         boolean second = pairs && ih + 1 < in[1];
         // A lone last row still fills the tile's second half, from its own input; that half is not stored.
-        int baseB = second ? geo.reachedByTapZero(n, id, ih + 1) : base;
+        int baseB = second ? geo.reachedByTapZero(sample, id, ih + 1) : base;
         int xStep = geo.s[2] * geo.channelStride;
         int rowStride = geo.rowStride;
         int half = Schedule.TILE / 2;

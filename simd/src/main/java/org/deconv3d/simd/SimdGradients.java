@@ -101,6 +101,11 @@ final class SimdGradients {
         return samplesPerChunk * geo.inputItemsPerSample();
     }
 
+    /** Whether the input gradient reads {@code dy} in place, without a padded copy (tests). */
+    boolean inputReadsGradOutput() {
+        return geo.inputReadsGradOutput;
+    }
+
     /** Whether the filter gradient is split by input planes (else by taps; tests). */
     boolean filterByPlanes() {
         return geo.byPlanes;

@@ -471,4 +471,21 @@ class SimdPlanTest {
             }
         }
     }
+
+    /**
+     * Kernel = stride with SAME padding (U-Net upsampling), output channels a multiple of the vector width: the input
+     * gradient reads dy in place, no copy.
+     */
+    @Test
+    void gradientsOfKernelEqualsStrideReadTheOutputGradientInPlace() {
+        for (int width : new int[] {8, 4, 16}) {
+            Deconv3dProblem p = Deconv3dProblem.tensorflow(new int[] {2, 3, 5, width, 6}, new int[] {2, 2, 2, 16, 6})
+                    .strides(2).padding(Padding.SAME).build();
+            Case c = Case.of(p, 17 + width, true, true);
+            try (SimdPlan plan = simd.plan(p, c.filter(), c.bias(), 2, 0)) {
+                assertTrue(plan.gradients().inputReadsGradOutput(), "in place for width " + width);
+                org.deconv3d.testing.GradientCheck.check(plan, c);
+            }
+        }
+    }
 }
