@@ -53,6 +53,22 @@ __device__ __forceinline__ float activate(float v, int kind, float slope) {
     }
 }
 
+// One staged chunk into a thread's 4x4 register tile: acc[i][j] += a[c][ty + 16i] * b[c][tx + 16j] over the
+// chunk's CHUNK rows in order. Every kernel's inner loop (rows of a: positions or input channels; of b: channels).
+template <int A_COLS, int B_COLS>
+__device__ __forceinline__ void accumulate_chunk(float (&acc)[4][4], const float (&a)[CHUNK][A_COLS],
+                                                 const float (&b)[CHUNK][B_COLS], int ty, int tx) {
+#pragma unroll 4
+    for (int c = 0; c < CHUNK; c++) {
+        float av[4], bv[4];
+        for (int i = 0; i < 4; i++) av[i] = a[c][ty + THREADS_Y * i];
+        for (int j = 0; j < 4; j++) bv[j] = b[c][tx + THREADS_X * j];
+        for (int i = 0; i < 4; i++)
+            for (int j = 0; j < 4; j++)
+                acc[i][j] = fmaf(av[i], bv[j], acc[i][j]);
+    }
+}
+
 extern "C" __global__ void __launch_bounds__(THREADS_X * THREADS_Y)
 deconv3d_phase(const int* __restrict__ g, const float* __restrict__ x, const float* __restrict__ w,
                const float* __restrict__ bias, float* __restrict__ y,
@@ -122,15 +138,7 @@ deconv3d_phase(const int* __restrict__ g, const float* __restrict__ x, const flo
                         ws[c][o] = (ci < cin_g && co0 + o < cout_g) ? wt[(size_t) ci * cout_g + co0 + o] : 0.0f;
                     }
                     __syncthreads();
-#pragma unroll 4
-                    for (int c = 0; c < CHUNK; c++) {
-                        float xv[4], wv[4];
-                        for (int i = 0; i < 4; i++) xv[i] = xs[c][ty + THREADS_Y * i];
-                        for (int j = 0; j < 4; j++) wv[j] = ws[c][tx + THREADS_X * j];
-                        for (int i = 0; i < 4; i++)
-                            for (int j = 0; j < 4; j++)
-                                acc[i][j] = fmaf(xv[i], wv[j], acc[i][j]);
-                    }
+                    accumulate_chunk(acc, xs, ws, ty, tx);
                     __syncthreads();
                 }
             }
@@ -255,15 +263,7 @@ deconv3d_grad_input(const int* __restrict__ g, const float* __restrict__ go, con
                         ws[c][o] = (co < cout_g && ci < cin_g) ? wt[(size_t) ci * cout_g + co] : 0.0f;
                     }
                     __syncthreads();
-#pragma unroll 4
-                    for (int c = 0; c < CHUNK; c++) {
-                        float gv[4], wv[4];
-                        for (int i = 0; i < 4; i++) gv[i] = gs[c][ty + THREADS_Y * i];
-                        for (int j = 0; j < 4; j++) wv[j] = ws[c][tx + THREADS_X * j];
-                        for (int i = 0; i < 4; i++)
-                            for (int j = 0; j < 4; j++)
-                                acc[i][j] = fmaf(gv[i], wv[j], acc[i][j]);
-                    }
+                    accumulate_chunk(acc, gs, ws, ty, tx);
                     __syncthreads();
                 }
             }
@@ -342,15 +342,7 @@ deconv3d_grad_filter(const int* __restrict__ g, const float* __restrict__ x, con
             gs[q][c] = gv;
         }
         __syncthreads();
-#pragma unroll 4
-        for (int q = 0; q < CHUNK; q++) {
-            float xv[4], gv[4];
-            for (int i = 0; i < 4; i++) xv[i] = xs[q][ty + THREADS_Y * i];
-            for (int j = 0; j < 4; j++) gv[j] = gs[q][tx + THREADS_X * j];
-            for (int i = 0; i < 4; i++)
-                for (int j = 0; j < 4; j++)
-                    acc[i][j] = fmaf(xv[i], gv[j], acc[i][j]);
-        }
+        accumulate_chunk(acc, xs, gs, ty, tx);
         __syncthreads();
     }
 

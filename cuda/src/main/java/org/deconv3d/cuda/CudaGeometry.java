@@ -153,10 +153,28 @@ final class CudaGeometry {
 
     /** The filter as {@code [group][kd*kh*kw][Cin/groups][Cout/groups]}. */
     static float[] packWeights(Deconv3dProblem p, float[] filter) {
+        float[] packed = new float[p.filterLength()];
+        int[] order = packedOrder(p);
+        for (int i = 0; i < order.length; i++) {
+            packed[i] = filter[order[i]];
+        }
+        return packed;
+    }
+
+    /** The inverse of {@link #packWeights}: a packed {@code [group][tap][ci][co]} filter into the problem's layout. */
+    static void unpackWeights(Deconv3dProblem p, float[] packed, float[] filter) {
+        int[] order = packedOrder(p);
+        for (int i = 0; i < order.length; i++) {
+            filter[order[i]] = packed[i];
+        }
+    }
+
+    /** For each packed position, in order, the index of the same weight in the problem's filter layout. */
+    private static int[] packedOrder(Deconv3dProblem p) {
         int[] k = p.kernel();
         int cinG = p.inChannelsPerGroup();
         int coutG = p.outChannelsPerGroup();
-        float[] packed = new float[p.filterLength()];
+        int[] order = new int[p.filterLength()];
         int i = 0;
         for (int g = 0; g < p.groups(); g++)
             for (int td = 0; td < k[0]; td++)
@@ -164,8 +182,8 @@ final class CudaGeometry {
                     for (int tw = 0; tw < k[2]; tw++)
                         for (int c = 0; c < cinG; c++)
                             for (int co = 0; co < coutG; co++)
-                                packed[i++] = filter[p.filterIndex(g * cinG + c, co, td, th, tw)];
-        return packed;
+                                order[i++] = p.filterIndex(g * cinG + c, co, td, th, tw);
+        return order;
     }
 
     /** One launch per phase that has outputs on every axis. */
@@ -191,21 +209,6 @@ final class CudaGeometry {
                             new int[] {jd, jh, jw, tiles}));
                 }
         return list;
-    }
-
-    /** The inverse of {@link #packWeights}: a packed {@code [group][tap][ci][co]} filter into the problem's layout. */
-    static void unpackWeights(Deconv3dProblem p, float[] packed, float[] filter) {
-        int[] k = p.kernel();
-        int cinG = p.inChannelsPerGroup();
-        int coutG = p.outChannelsPerGroup();
-        int i = 0;
-        for (int g = 0; g < p.groups(); g++)
-            for (int td = 0; td < k[0]; td++)
-                for (int th = 0; th < k[1]; th++)
-                    for (int tw = 0; tw < k[2]; tw++)
-                        for (int c = 0; c < cinG; c++)
-                            for (int co = 0; co < coutG; co++)
-                                filter[p.filterIndex(g * cinG + c, co, td, th, tw)] = packed[i++];
     }
 
     /** Writes {@code samples} samples of {@code x[offset...]} (in the problem's layout) into {@code out} as NDHWC. */
