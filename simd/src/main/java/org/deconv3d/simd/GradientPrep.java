@@ -15,13 +15,10 @@ final class GradientPrep {
 
     private final GradientGeometry geo;
     private final Activation act;
-    private final boolean plainCopy;
 
     GradientPrep(GradientGeometry geo) {
         this.geo = geo;
         this.act = geo.problem.activation();
-        // One channels-last run per row copies as is: no activation, channels not padded.
-        this.plainCopy = geo.gradOutputAsIs;
     }
 
     /**
@@ -44,7 +41,7 @@ final class GradientPrep {
         int cs = geo.channelStride;
         if (geo.channelsLast()) {
             int src = (((n0 + n) * out[0] + od) * out[1] + oh) * out[2] * cout;
-            if (stored && plainCopy) {
+            if (stored && geo.gradOutputAsIs) { // one run per row copies as is
                 System.arraycopy(dy, src + ow0 * cout, gp, dst + (ow0 + geo.pad[2]) * cs, (ow1 - ow0) * cout);
             } else if (stored) {
                 for (int ow = ow0; ow < ow1; ow++) {

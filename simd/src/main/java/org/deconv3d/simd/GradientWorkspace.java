@@ -19,9 +19,9 @@ final class GradientWorkspace implements ParallelRunner.Items {
     final ParallelRunner.Progress progress;
     private final float[][] rows;
     /** By taps: one per worker; by planes: one per item (each item's partial filter). */
-    private float[][] sums;
-    private float[] padded;
-    private float[] rowSums;
+    private final float[][] sums;
+    private final float[] padded;
+    private final float[] rowSums;
     /** The bias gradient's running sums, in double, over the chunks so far. */
     final double[] biasSums;
 
@@ -46,22 +46,10 @@ final class GradientWorkspace implements ParallelRunner.Items {
         this.rows = new float[workers][];
         this.sums = new float[geo.byPlanes ? slices.items(samples) : workers][];
         this.biasSums = new double[geo.problem.outChannels()];
-        ensure(samples);
-    }
-
-    /** Makes room for {@code samples} samples; allocates only when more come than before. */
-    void ensure(int samples) {
-        if (sums != null && geo.byPlanes && sums.length < slices.items(samples)) {
-            sums = java.util.Arrays.copyOf(sums, slices.items(samples));
-        }
-        long needed = geo.inputReadsGradOutput ? 0 : (long) samples * geo.gPerSample; // else dy is read in place
-        if (padded == null || padded.length < needed) {
-            padded = new float[Math.toIntExact(needed)];
-        }
-        long rowsNeeded = (long) samples * geo.out[0] * geo.out[1] * geo.problem.outChannels();
-        if (rowSums == null || rowSums.length < rowsNeeded) {
-            rowSums = new float[Math.toIntExact(rowsNeeded)];
-        }
+        // Sized once for the plan's chunk of samples (every call uses that chunk or a smaller last one).
+        this.padded = new float[geo.inputReadsGradOutput ? 0 : Math.multiplyExact(samples, geo.gPerSample)];
+        this.rowSums = new float[Math.multiplyExact(Math.multiplyExact(samples, geo.out[0] * geo.out[1]),
+                geo.problem.outChannels())];
     }
 
     /** Binds an input-gradient chunk. */
