@@ -117,10 +117,10 @@ final class GradientGeometry {
             same &= pad[a] == 0 && q[a] == out[a];
         }
         this.inputReadsGradOutput = gradOutputAsIs && same;
-        // Enough filter-gradient items to balance two or more threads although border taps reach fewer inputs (a
+        // Enough filter-gradient items (64) to balance two or more threads although border taps reach fewer inputs (a
         // fixed split: results never depend on it).
         int perGroup = k[0] * k[1];
-        int wanted = Math.max(1, (32 + groups * perGroup - 1) / (groups * perGroup));
+        int wanted = Math.max(1, (64 + groups * perGroup - 1) / (groups * perGroup));
         int part = roundUp((cinG + wanted - 1) / wanted, 16);
         this.cinPerPart = Math.min(cinG, part);
         this.parts = (cinG + cinPerPart - 1) / cinPerPart;
