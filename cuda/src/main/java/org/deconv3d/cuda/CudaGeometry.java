@@ -49,14 +49,6 @@ final class CudaGeometry {
     record Call(String kernel, int gridX, int gridY, int gridZ, int blockX, int blockY, int[] ints) {
     }
 
-    /** The forward launch {@code l} as a {@link Call} (buffers: geometry, x, w, bias, y). */
-    static Call call(Launch l) {
-        int[] ph = l.phase();
-        int[] c = l.counts();
-        return new Call(PHASE, l.gridX(), l.gridY(), l.gridZ(), THREADS_X, THREADS_Y,
-                new int[] {ph[0], ph[1], ph[2], c[0], c[1], c[2], c[3]});
-    }
-
     /** {@code go *= act'(y)} over the output (buffers: geometry, go, y). */
     static Call scaleCall(Deconv3dProblem p) {
         return new Call(GRAD_SCALE, blocks(p.outputLength()), 1, 1, LINEAR_THREADS, 1, new int[] {p.outputLength()});
@@ -111,18 +103,6 @@ final class CudaGeometry {
 
     private static int blocks(int count) {
         return Math.max(1, (count + LINEAR_THREADS - 1) / LINEAR_THREADS);
-    }
-
-    /**
-     * One kernel launch: the grid, and the phase with its position counts.
-     *
-     * @param gridX  blocks over (n, jd, tiles of the (jh, jw) positions)
-     * @param gridY  blocks over output-channel tiles of a group
-     * @param gridZ  groups
-     * @param phase  {cd, ch, cw}
-     * @param counts {jd_count, jh_count, jw_count, tiles}
-     */
-    record Launch(int gridX, int gridY, int gridZ, int[] phase, int[] counts) {
     }
 
     private CudaGeometry() {
@@ -186,12 +166,16 @@ final class CudaGeometry {
         return order;
     }
 
-    /** One launch per phase that has outputs on every axis. */
-    static List<Launch> launches(Deconv3dProblem p) {
+    /**
+     * The forward: one launch per phase that has outputs on every axis (buffers: geometry, x, w, bias, y; ints: the
+     * phase {cd, ch, cw}, then {jd_count, jh_count, jw_count, tiles}). Grid: blocks over (n, jd, tiles of the
+     * (jh, jw) positions) x output-channel tiles of a group x groups.
+     */
+    static List<Call> launches(Deconv3dProblem p) {
         AxisPhases ad = AxisPhases.of(p, Axis.DEPTH), ah = AxisPhases.of(p, Axis.HEIGHT);
         AxisPhases aw = AxisPhases.of(p, Axis.WIDTH);
         int coTiles = (p.outChannelsPerGroup() + TILE_C - 1) / TILE_C;
-        List<Launch> list = new ArrayList<>();
+        List<Call> list = new ArrayList<>();
         // Phases with outputs only (core's AxisPhases lists no others), so the count is bounded by the output.
         for (int cd = 0; cd < ad.count(); cd++)
             for (int ch = 0; ch < ah.count(); ch++)
@@ -205,8 +189,8 @@ final class CudaGeometry {
                         throw new IllegalArgumentException("the problem needs " + blocks + " blocks in one launch,"
                                 + " more than CUDA allows: split the batch");
                     }
-                    list.add(new Launch((int) blocks, coTiles, p.groups(), new int[] {cd, ch, cw},
-                            new int[] {jd, jh, jw, tiles}));
+                    list.add(new Call(PHASE, (int) blocks, coTiles, p.groups(), THREADS_X, THREADS_Y,
+                            new int[] {cd, ch, cw, jd, jh, jw, tiles}));
                 }
         return list;
     }

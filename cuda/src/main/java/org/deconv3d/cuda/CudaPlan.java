@@ -59,8 +59,8 @@ final class CudaPlan extends AbstractPlan {
             device.upload(bd, b, "bias");
             x = allocate(4L * problem.inputLength(), "input");
             y = allocate(4L * problem.outputLength(), "output");
-            for (CudaGeometry.Launch l : CudaGeometry.launches(problem)) {
-                kernels.add(device.prepare(CudaGeometry.call(l), g, x, w, bd, y));
+            for (CudaGeometry.Call l : CudaGeometry.launches(problem)) {
+                kernels.add(device.prepare(l, g, x, w, bd, y));
             }
         } catch (RuntimeException e) {
             freeAll();
