@@ -9,6 +9,8 @@ out="${1:-$root/target/gpu-check}"
 java_home="${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")}"
 [ -x "$java_home/bin/jlink" ] || { echo "no jlink in $java_home: set JAVA_HOME to a JDK 17+" >&2; exit 1; }
 
+# A build with the peers profile leaves ~400 MB of their natives in bench/target/lib: start without them.
+rm -rf "$root/bench/target/lib"
 (cd "$root" && ./mvnw -q -B -DskipTests -pl bench -am install)
 rm -rf "$out"
 mkdir -p "$out/lib"

@@ -60,8 +60,22 @@ public final class GpuCheck {
         CudaDeconv3d cuda = (CudaDeconv3d) provider.create();
         o.println("device: " + cuda.device());
         long seed = System.nanoTime();
+        // A disagreement is reported and the check goes on, so that one run on a lent GPU shows everything.
+        boolean agreed = checkForward(cuda, seed, problems, o);
+        agreed &= checkGradients(cuda, seed + problems, problems / 2, o);
+        Files.createDirectories(out);
+        timeForward(cuda, repeats, out, o);
+        timeGradients(cuda, repeats, out, o);
+        o.println();
+        o.println("data for torch_check.py written to " + out.toAbsolutePath());
+        System.exit(agreed ? 0 : 1);
+    }
+
+    /** The cuda forward against the reference on random problems. */
+    private static boolean checkForward(Deconv3d cuda, long seed, int problems, PrintStream o) {
         o.println("cross-check against the reference: " + problems + " random problems, seed " + seed);
         double worst = 0;
+        int failed = 0;
         for (int i = 0; i < problems; i++) {
             Case c = RandomProblems.draw(seed + i);
             float[] expected = new float[c.problem().outputLength()];
@@ -73,61 +87,28 @@ public final class GpuCheck {
             }
             double err = relativeError(expected, actual);
             worst = Math.max(worst, err);
-            if (!(err <= 1e-5)) {
+            if (!(err <= 1e-5) && failed++ < 5) {
                 o.println("DISAGREES (error " + err + ") on " + c.replay());
-                System.exit(1);
             }
         }
-        o.printf(Locale.ROOT, "all %d agree; worst error %.2e of max |reference|%n%n", problems, worst);
-        checkGradients(cuda, seed + problems, problems / 2, o);
-
-        Files.createDirectories(out);
-        o.printf(Locale.ROOT, "%-8s %12s %12s %12s %12s%n", "shape", "kernel ms", "kernel GF/s", "e2e ms", "e2e GF/s");
-        for (Shape s : Shape.values()) {
-            Deconv3dProblem p = s.problem();
-            float[] x = Shape.data(p.inputLength(), 1);
-            float[] w = Shape.data(p.filterLength(), 2);
-            float[] y = new float[p.outputLength()];
-            double[] kernel = new double[repeats];
-            double[] total = new double[repeats];
-            try (Deconv3dPlan plan = cuda.plan(p, w, null)) {
-                for (int i = 0; i < 3; i++) {
-                    plan.run(x, y);
-                }
-                for (int i = 0; i < repeats; i++) {
-                    plan.run(x, y);
-                    CudaTimings t = CudaDeconv3d.lastTimings(plan);
-                    kernel[i] = t.kernelMillis();
-                    total[i] = t.totalMillis();
-                }
-            }
-            double k = median(kernel);
-            double e = median(total);
-            o.printf(Locale.ROOT, "%-8s %12.3f %12.1f %12.3f %12.1f%n", s.label(), k, p.flops() / (k * 1e6), e,
-                    p.flops() / (e * 1e6));
-            write(out.resolve(s.label() + ".x.f32"), x);
-            write(out.resolve(s.label() + ".w.f32"), w);
-            write(out.resolve(s.label() + ".y.f32"), y);
-            Files.writeString(out.resolve(s.label() + ".txt"), String.format(Locale.ROOT,
-                    "input %s%nfilter %s%noutput %s%nstride %d%npad_before %d%nflops %d%nkernel_ms %.4f%ne2e_ms %.4f%n",
-                    join(p.inputShape()), join(p.filterShape()), join(p.outputShape()), p.stride()[0],
-                    p.padBefore()[0], p.flops(), k, e));
-        }
-        o.println();
-        o.println("data for torch_check.py written to " + out.toAbsolutePath());
-        timeGradients(cuda, repeats, o);
+        o.printf(Locale.ROOT, "%d of %d agree; worst error %.2e of max |reference|%n%n", problems - failed, problems,
+                worst);
+        return failed == 0;
     }
 
-    /** The cuda gradients against the reference's on random problems; exits 1 on a disagreement. */
-    private static void checkGradients(Deconv3d cuda, long seed, int problems, PrintStream o) {
+    /** The cuda gradients against the reference's on random problems. */
+    private static boolean checkGradients(Deconv3d cuda, long seed, int problems, PrintStream o) {
         o.println("gradients against the reference: " + problems + " random problems, seed " + seed);
         double worst = 0;
+        int failed = 0;
+        int checked = 0;
         for (int i = 0; i < problems; i++) {
             Case c = RandomProblems.draw(seed + i);
             Deconv3dProblem p = c.problem();
             if (!p.activation().hasDerivativeFromOutput()) {
                 continue;
             }
+            checked++;
             float[] y = new float[p.outputLength()];
             ReferenceKernel.compute(p, c.input(), c.filter(), c.bias(), y);
             float[] dy = RandomProblems.values(new java.util.Random(seed + i), p.outputLength());
@@ -136,14 +117,15 @@ public final class GpuCheck {
             for (int g = 0; g < 3; g++) {
                 double err = relativeError(expected[g], actual[g]);
                 worst = Math.max(worst, err);
-                if (!(err <= 1e-4)) {
+                if (!(err <= 1e-4) && failed++ < 5) {
                     o.println("DISAGREES (" + new String[] {"input", "filter", "bias"}[g] + " gradient, error " + err
                             + ") on " + c.replay());
-                    System.exit(1);
                 }
             }
         }
-        o.printf(Locale.ROOT, "all agree; worst error %.2e of max |reference|%n%n", worst);
+        o.printf(Locale.ROOT, "%d problems, %d disagreements; worst error %.2e of max |reference|%n%n", checked,
+                failed, worst);
+        return failed == 0;
     }
 
     private static float[][] gradients(Deconv3d backend, Case c, float[] y, float[] dy) {
@@ -156,10 +138,50 @@ public final class GpuCheck {
         return r;
     }
 
-    /** Wall-clock medians (copies included) of both gradients on the benchmark shapes. */
-    private static void timeGradients(Deconv3d cuda, int repeats, PrintStream o) {
+    /** The benchmark shapes' forward timed; their data and times written for torch_check.py. */
+    private static void timeForward(Deconv3d cuda, int repeats, Path out, PrintStream o) throws IOException {
+        o.printf(Locale.ROOT, "%-14s %12s %12s %12s %12s%n", "forward", "kernel ms", "kernel GF/s", "e2e ms",
+                "e2e GF/s");
+        for (Shape s : Shape.values()) {
+            Deconv3dProblem p = s.problem();
+            float[] x = Shape.data(p.inputLength(), 1);
+            float[] w = Shape.data(p.filterLength(), 2);
+            float[] y = new float[p.outputLength()];
+            double[] kernel = new double[repeats];
+            double[] total = new double[repeats];
+            try (Deconv3dPlan plan = cuda.plan(p, w, null)) {
+                for (int i = -3; i < repeats; i++) {
+                    plan.run(x, y);
+                    if (i >= 0) {
+                        CudaTimings t = CudaDeconv3d.lastTimings(plan);
+                        kernel[i] = t.kernelMillis();
+                        total[i] = t.totalMillis();
+                    }
+                }
+            }
+            double k = median(kernel);
+            double e = median(total);
+            o.printf(Locale.ROOT, "%-14s %12.3f %12.1f %12.3f %12.1f%n", s.label(), k, p.flops() / (k * 1e6), e,
+                    p.flops() / (e * 1e6));
+            write(out.resolve(s.label() + ".x.f32"), x);
+            write(out.resolve(s.label() + ".w.f32"), w);
+            write(out.resolve(s.label() + ".y.f32"), y);
+            Files.writeString(out.resolve(s.label() + ".txt"), String.format(Locale.ROOT,
+                    "layout %s%ninput %s%nfilter %s%noutput %s%nstride %d%npad_before %d%nflops %d%nkernel_ms %.4f%n"
+                            + "e2e_ms %.4f%n",
+                    p.layout() == org.deconv3d.Layout.NCDHW ? "ncdhw" : "ndhwc", join(p.inputShape()), join(p.filterShape()),
+                    join(p.outputShape()), p.stride()[0], p.padBefore()[0], p.flops(), k, e));
+        }
+    }
+
+    /**
+     * Both gradients of the benchmark shapes timed (kernel time from device events, end-to-end with copies);
+     * {@code dy} and the results written, and the times appended to each shape's description.
+     */
+    private static void timeGradients(Deconv3d cuda, int repeats, Path out, PrintStream o) throws IOException {
         o.println();
-        o.printf(Locale.ROOT, "%-14s %14s %14s%n", "shape", "input grad ms", "filter grad ms");
+        o.printf(Locale.ROOT, "%-14s %12s %12s %12s %12s%n", "gradients", "input k ms", "input e2e", "filter k ms",
+                "filter e2e");
         for (Shape s : Shape.values()) {
             Deconv3dProblem p = s.problem();
             float[] x = Shape.data(p.inputLength(), 1);
@@ -167,22 +189,30 @@ public final class GpuCheck {
             float[] dx = new float[p.inputLength()];
             float[] dw = new float[p.filterLength()];
             float[] db = new float[p.outChannels()];
-            double[] in = new double[repeats];
-            double[] filter = new double[repeats];
+            double[][] t = new double[4][repeats];
             try (Deconv3dPlan plan = cuda.plan(p, Shape.data(p.filterLength(), 2), null)) {
                 for (int i = -3; i < repeats; i++) {
-                    long t0 = System.nanoTime();
                     plan.backwardInput(dy, null, dx);
-                    long t1 = System.nanoTime();
+                    CudaTimings in = CudaDeconv3d.lastTimings(plan);
                     plan.backwardWeights(x, dy, null, dw, db);
-                    long t2 = System.nanoTime();
+                    CudaTimings filter = CudaDeconv3d.lastTimings(plan);
                     if (i >= 0) {
-                        in[i] = (t1 - t0) / 1e6;
-                        filter[i] = (t2 - t1) / 1e6;
+                        t[0][i] = in.kernelMillis();
+                        t[1][i] = in.totalMillis();
+                        t[2][i] = filter.kernelMillis();
+                        t[3][i] = filter.totalMillis();
                     }
                 }
             }
-            o.printf(Locale.ROOT, "%-14s %14.3f %14.3f%n", s.label(), median(in), median(filter));
+            o.printf(Locale.ROOT, "%-14s %12.3f %12.3f %12.3f %12.3f%n", s.label(), median(t[0]), median(t[1]),
+                    median(t[2]), median(t[3]));
+            write(out.resolve(s.label() + ".dy.f32"), dy);
+            write(out.resolve(s.label() + ".dx.f32"), dx);
+            write(out.resolve(s.label() + ".dw.f32"), dw);
+            write(out.resolve(s.label() + ".db.f32"), db);
+            Files.writeString(out.resolve(s.label() + ".txt"), String.format(Locale.ROOT,
+                    "input_grad_ms %.4f%nfilter_grad_ms %.4f%n", median(t[0]), median(t[2])),
+                    java.nio.file.StandardOpenOption.APPEND);
         }
     }
 

@@ -39,8 +39,9 @@ public final class CudaDeconv3d implements Deconv3d {
     }
 
     /**
-     * The device and end-to-end times of the last run of a cuda plan (null before its first run), for
-     * benchmarks: end-to-end includes the host-to-device and device-to-host copies.
+     * The device and end-to-end times of the last call of a cuda plan ({@code run}, {@code backwardInput} or
+     * {@code backwardWeights}; null before the first), for benchmarks: end-to-end includes the host-to-device and
+     * device-to-host copies.
      *
      * @throws IllegalArgumentException if {@code plan} was not made by this backend
      */

@@ -9,8 +9,8 @@ import org.deconv3d.Deconv3dProblem;
  * A cuda plan: device buffers for geometry, packed weights, bias, input and output, allocated and filled once.
  *
  * <p>Thread-safe: runs are serialized, because the plan's device buffers serve one run at a time; {@code close}
- * waits for the run in progress ({@link AbstractPlan}). {@link #lastTimings()} reports the last run's kernel time (device events) and its end-to-end time,
- * which includes the host-to-device and device-to-host copies and any layout transposition.
+ * waits for the run in progress ({@link AbstractPlan}). {@link #lastTimings()} reports the last call's kernel time (device events; the forward's, or a
+ * gradient's launches) and its end-to-end time, which includes the host-to-device and device-to-host copies and any layout transposition.
  */
 final class CudaPlan extends AbstractPlan {
 
@@ -118,28 +118,35 @@ final class CudaPlan extends AbstractPlan {
     @Override
     protected void computeInputGradient(float[] dy, float[] output, float[] dx) {
         synchronized (deviceLock) {
+            long t0 = System.nanoTime();
             prepareGradients();
             uploadGradOutput(dy, output);
+            device.startTimer();
             device.launch(scale);
             device.launch(inputGradient);
+            float kernelMillis = device.stopTimer();
             device.download(inputScratch, x, "gradInput"); // the input buffer holds dx here
             CudaGeometry.inputFromChannelsLast(problem, inputScratch, dx);
+            last = new CudaTimings(kernelMillis, (System.nanoTime() - t0) / 1e6);
         }
     }
 
     @Override
     protected void computeWeightGradient(float[] input, float[] dy, float[] output, float[] dw, float[] db) {
         synchronized (deviceLock) {
+            long t0 = System.nanoTime();
             prepareGradients();
             CudaGeometry.toChannelsLast(problem, input, 0, problem.batch(), inputScratch);
             device.upload(x, inputScratch, "input");
             uploadGradOutput(dy, output);
+            device.startTimer();
             device.launch(scale);
             device.launch(filterGradient);
             device.launch(reduce);
             if (db != null) {
                 device.launch(biasGradient);
             }
+            float kernelMillis = device.stopTimer();
             // Into scratch first: if anything on the device failed, the caller's arrays are untouched.
             device.download(filterScratch, gradFilter, "gradFilter");
             if (db != null) {
@@ -147,6 +154,7 @@ final class CudaPlan extends AbstractPlan {
                 System.arraycopy(biasScratch, 0, db, 0, db.length);
             }
             CudaGeometry.unpackWeights(problem, filterScratch, dw);
+            last = new CudaTimings(kernelMillis, (System.nanoTime() - t0) / 1e6);
         }
     }
 
