@@ -1,26 +1,30 @@
-// The cuda backend's kernel: 3D transposed convolution in gather form.
+// The cuda backend's kernels: 3D transposed convolution in gather form, and its gradients.
 //
-// One launch per phase (cd, ch, cw): the output positions o = c + j*s of a phase are reached by the same taps
-// (those with (c + pad - t*dil) divisible by s), each from input position j + (c + pad - t*dil) / s. A block
-// computes TILE_P positions of one (n, jd) slab of the phase (its (jh, jw) positions in order, so short rows still
-// fill the tile) times TILE_C output channels of one group. Each of the 16x16 threads owns a 4x4 register tile of
-// outputs (positions ty + 16i, channels tx + 16j) and is the only writer of each, so there are no atomics and the
-// summation order (taps ascending, then input channels) is fixed: results are deterministic.
+// Phases: the output positions o = c + j*s of a phase (cd, ch, cw) are reached by the same taps (those with
+// (c + pad - t*dil) divisible by s), each from input position j + (c + pad - t*dil) / s. The forward is one launch
+// over every phase: the host's phase table gives each phase's position counts and its first tile, and a block finds
+// its phase by binary search. A block computes TILE_P positions of its phase (flattened over (n, jd, jh, jw), so
+// small volumes and large batches fill tiles alike) times TILE_C output channels of one group. Each of the 16x16
+// threads owns a PI x CJ register tile of outputs (positions ty + 16i, channels tx + 16j) and is the only writer of
+// each, so there are no atomics and the summation order (taps ascending, then input channels) is fixed: results
+// are deterministic, and do not depend on the tile shape.
 //
-// Per tap, input channels are staged through shared memory in chunks of CHUNK: the block's inputs [CHUNK][TILE_P]
-// and weights [CHUNK][TILE_C]; each thread then does 16 FMAs per 8 shared loads.
+// The tile shape follows the channels: 64 positions x 64 channels (PI = CJ = 4), 128 x 32 or 256 x 16, so that a
+// layer with 16 or 32 output channels does not leave most of a 64-channel tile idle. Per tap, input channels are
+// staged through shared memory in chunks of CHUNK: the block's inputs [CHUNK][TILE_P] and weights
+// [CHUNK][TILE_C]; each thread then does PI*CJ FMAs per PI + CJ shared loads.
 //
 // Data on the device: input and output channels-last (NDHWC); weights packed [group][tap][ci][co] with the output
-// channels of the group contiguous; geometry as an int array (see the G_* indices, mirrored in CudaGeometry.java).
+// channels of the group contiguous; geometry as an int array (see the G_* indices, mirrored in CudaGeometry.java);
+// the phase table as PHASE_INTS ints per phase (see the P_* indices, mirrored there too).
 //
-// The gradients (after deconv3d_phase) use the same data, geometry and tile shapes; every kernel gives each
-// result element one owner that sums in a fixed order, so they are deterministic too (no atomics).
+// The gradients (after the forward) use the same data, geometry and tiles; every kernel gives each result element
+// one owner that sums in a fixed order, so they are deterministic too (no atomics).
 
-#define TILE_P 64
-#define TILE_C 64
 #define CHUNK 16
 #define THREADS_X 16
 #define THREADS_Y 16
+#define THREADS (THREADS_X * THREADS_Y)
 
 enum {
     G_N, G_CIN, G_COUT, G_GROUPS,
@@ -30,6 +34,8 @@ enum {
     G_ACTIVATION, G_SLOPE_BITS, G_HAS_BIAS,
     G_COUNT
 };
+
+enum { P_CD, P_CH, P_CW, P_JD, P_JH, P_JW, P_FIRST_TILE, PHASE_INTS };
 
 enum { ACT_NONE = 0, ACT_RELU = 1, ACT_LEAKY_RELU = 2, ACT_SIGMOID = 3, ACT_TANH = 4 };
 
@@ -53,29 +59,45 @@ __device__ __forceinline__ float activate(float v, int kind, float slope) {
     }
 }
 
-// One staged chunk into a thread's 4x4 register tile: acc[i][j] += a[c][ty + 16i] * b[c][tx + 16j] over the
+// One staged chunk into a thread's PI x CJ register tile: acc[i][j] += a[c][ty + 16i] * b[c][tx + 16j] over the
 // chunk's CHUNK rows in order. Every kernel's inner loop (rows of a: positions or input channels; of b: channels).
-template <int A_COLS, int B_COLS>
-__device__ __forceinline__ void accumulate_chunk(float (&acc)[4][4], const float (&a)[CHUNK][A_COLS],
+template <int PI, int CJ, int A_COLS, int B_COLS>
+__device__ __forceinline__ void accumulate_chunk(float (&acc)[PI][CJ], const float (&a)[CHUNK][A_COLS],
                                                  const float (&b)[CHUNK][B_COLS], int ty, int tx) {
 #pragma unroll 4
     for (int c = 0; c < CHUNK; c++) {
-        float av[4], bv[4];
-        for (int i = 0; i < 4; i++) av[i] = a[c][ty + THREADS_Y * i];
-        for (int j = 0; j < 4; j++) bv[j] = b[c][tx + THREADS_X * j];
-        for (int i = 0; i < 4; i++)
-            for (int j = 0; j < 4; j++)
+        float av[PI], bv[CJ];
+        for (int i = 0; i < PI; i++) av[i] = a[c][ty + THREADS_Y * i];
+        for (int j = 0; j < CJ; j++) bv[j] = b[c][tx + THREADS_X * j];
+        for (int i = 0; i < PI; i++)
+            for (int j = 0; j < CJ; j++)
                 acc[i][j] = fmaf(av[i], bv[j], acc[i][j]);
     }
 }
 
-extern "C" __global__ void __launch_bounds__(THREADS_X * THREADS_Y)
-deconv3d_phase(const int* __restrict__ g, const float* __restrict__ x, const float* __restrict__ w,
-               const float* __restrict__ bias, float* __restrict__ y,
-               int cd, int ch, int cw, int jd_count, int jh_count, int jw_count, int tiles)
+// The phase of forward tile `tile`: the last phase whose first tile is at most `tile`.
+__device__ __forceinline__ int find_phase(const int* __restrict__ phases, int phase_count, int tile) {
+    int lo = 0, hi = phase_count - 1;
+    while (lo < hi) {
+        const int mid = (lo + hi + 1) / 2;
+        if (phases[mid * PHASE_INTS + P_FIRST_TILE] <= tile) lo = mid; else hi = mid - 1;
+    }
+    return lo;
+}
+
+template <int PI, int CJ>
+__device__ __forceinline__ void forward_tile(const int* __restrict__ g, const int* __restrict__ phases,
+                                             const float* __restrict__ x, const float* __restrict__ w,
+                                             const float* __restrict__ bias, float* __restrict__ y,
+                                             int phase_count)
 {
+    constexpr int TILE_P = THREADS_Y * PI, TILE_C = THREADS_X * CJ;
     __shared__ float xs[CHUNK][TILE_P + 1];
     __shared__ float ws[CHUNK][TILE_C];
+    // Per position of the tile: its (jd, jh, jw) in the phase (jd < 0: past the phase's end), the input index
+    // of (n, jd, jh, jw) itself, and the output index it writes.
+    __shared__ int s_jd[TILE_P], s_jh[TILE_P], s_jw[TILE_P];
+    __shared__ long long s_in[TILE_P], s_out[TILE_P];
 
     const int cin = g[G_CIN], cout = g[G_COUT], groups = g[G_GROUPS];
     const int xd = g[G_XD], xh = g[G_XH], xw = g[G_XW];
@@ -90,26 +112,44 @@ deconv3d_phase(const int* __restrict__ g, const float* __restrict__ x, const flo
     const int ty = threadIdx.y;                 // positions ty + 16i of the tile
     const int tid = ty * THREADS_X + tx;
 
-    int item = blockIdx.x;
-    const int tile = item % tiles; item /= tiles;
-    const int jd = item % jd_count;
-    const int n = item / jd_count;
+    const int phase = find_phase(phases, phase_count, blockIdx.x);
+    const int* ph_row = phases + phase * PHASE_INTS;
+    const int cd = ph_row[P_CD], ch = ph_row[P_CH], cw = ph_row[P_CW];
+    const int jd_count = ph_row[P_JD], jh_count = ph_row[P_JH], jw_count = ph_row[P_JW];
+    const long long positions = (long long) g[G_N] * jd_count * jh_count * jw_count;
+    const long long p0 = (long long) (blockIdx.x - ph_row[P_FIRST_TILE]) * TILE_P;
     const int group = blockIdx.z;
     const int co0 = blockIdx.y * TILE_C;        // within the group
-    const int p0 = tile * TILE_P;               // first (jh, jw) position of the tile
-    const int positions = jh_count * jw_count;
     const int taps = kd * kh * kw;
 
-    float acc[4][4];
-    for (int i = 0; i < 4; i++)
-        for (int j = 0; j < 4; j++)
+    for (int p = tid; p < TILE_P; p += THREADS) {
+        const long long pos = p0 + p;
+        if (pos < positions) {
+            const int jw = (int) (pos % jw_count);
+            const int jh = (int) (pos / jw_count % jh_count);
+            const int jd = (int) (pos / ((long long) jw_count * jh_count) % jd_count);
+            const int n = (int) (pos / ((long long) jw_count * jh_count * jd_count));
+            s_jd[p] = jd;
+            s_jh[p] = jh;
+            s_jw[p] = jw;
+            s_in[p] = (((long long) n * xd + jd) * xh + jh) * xw + jw;
+            s_out[p] = (((long long) n * od_size + cd + (long long) jd * sd) * oh_size + ch + (long long) jh * sh)
+                    * ow_size + cw + (long long) jw * sw;
+        } else {
+            s_jd[p] = -1;
+        }
+    }
+    __syncthreads();
+
+    float acc[PI][CJ];
+    for (int i = 0; i < PI; i++)
+        for (int j = 0; j < CJ; j++)
             acc[i][j] = 0.0f;
 
     for (int td = 0; td < kd; td++) {
         const int nd = cd + pd - td * dd;
         if (floor_mod(nd, sd) != 0) continue;
-        const int id = jd + floor_div(nd, sd);
-        if (id < 0 || id >= xd) continue;
+        const int off_d = floor_div(nd, sd);
         for (int th = 0; th < kh; th++) {
             const int nh = ch + ph - th * dh;
             if (floor_mod(nh, sh) != 0) continue;
@@ -118,27 +158,27 @@ deconv3d_phase(const int* __restrict__ g, const float* __restrict__ x, const flo
                 const int nw = cw + pw - tw * dw;
                 if (floor_mod(nw, sw) != 0) continue;
                 const int off_w = floor_div(nw, sw);
+                const long long shift = ((long long) off_d * xh + off_h) * xw + off_w;
                 const int tap = (td * kh + th) * kw + tw;
                 const float* wt = w + ((size_t) group * taps + tap) * cin_g * cout_g;
                 for (int c0 = 0; c0 < cin_g; c0 += CHUNK) {
                     // Inputs: consecutive threads read consecutive channels of one position (coalesced).
-                    for (int idx = tid; idx < TILE_P * CHUNK; idx += THREADS_X * THREADS_Y) {
+                    for (int idx = tid; idx < TILE_P * CHUNK; idx += THREADS) {
                         const int p = idx / CHUNK, c = idx % CHUNK;
-                        const int pos = p0 + p;
-                        const int ih = pos / jw_count + off_h;
-                        const int iw = pos % jw_count + off_w;
+                        const int id = s_jd[p] + off_d, ih = s_jh[p] + off_h, iw = s_jw[p] + off_w;
                         const int ci = c0 + c;
-                        xs[c][p] = (pos < positions && ih >= 0 && ih < xh && iw >= 0 && iw < xw && ci < cin_g)
-                                ? x[((size_t) ((n * xd + id) * xh + ih) * xw + iw) * cin + group * cin_g + ci]
+                        xs[c][p] = (s_jd[p] >= 0 && id >= 0 && id < xd && ih >= 0 && ih < xh && iw >= 0 && iw < xw
+                                    && ci < cin_g)
+                                ? x[(size_t) (s_in[p] + shift) * cin + group * cin_g + ci]
                                 : 0.0f;
                     }
-                    for (int idx = tid; idx < CHUNK * TILE_C; idx += THREADS_X * THREADS_Y) {
+                    for (int idx = tid; idx < CHUNK * TILE_C; idx += THREADS) {
                         const int c = idx / TILE_C, o = idx % TILE_C;
                         const int ci = c0 + c;
                         ws[c][o] = (ci < cin_g && co0 + o < cout_g) ? wt[(size_t) ci * cout_g + co0 + o] : 0.0f;
                     }
                     __syncthreads();
-                    accumulate_chunk(acc, xs, ws, ty, tx);
+                    accumulate_chunk<PI, CJ>(acc, xs, ws, ty, tx);
                     __syncthreads();
                 }
             }
@@ -147,14 +187,11 @@ deconv3d_phase(const int* __restrict__ g, const float* __restrict__ x, const flo
 
     const int kind = g[G_ACTIVATION];
     const float slope = __int_as_float(g[G_SLOPE_BITS]);
-    const int od = cd + jd * sd;
-    for (int i = 0; i < 4; i++) {
-        const int pos = p0 + ty + THREADS_Y * i;
-        if (pos >= positions) continue;
-        const int oh = ch + (pos / jw_count) * sh;
-        const int ow = cw + (pos % jw_count) * sw;
-        const size_t base = ((size_t) ((n * od_size + od) * oh_size + oh) * ow_size + ow) * cout + group * cout_g;
-        for (int j = 0; j < 4; j++) {
+    for (int i = 0; i < PI; i++) {
+        const int p = ty + THREADS_Y * i;
+        if (s_jd[p] < 0) continue;
+        const size_t base = (size_t) s_out[p] * cout + group * cout_g;
+        for (int j = 0; j < CJ; j++) {
             const int co = co0 + tx + THREADS_X * j;
             if (co >= cout_g) continue;
             float v = acc[i][j];
@@ -163,6 +200,17 @@ deconv3d_phase(const int* __restrict__ g, const float* __restrict__ x, const flo
         }
     }
 }
+
+// The forward's three tile shapes, named by their output channels per tile (CudaGeometry picks one).
+#define FORWARD_KERNEL(NAME, PI, CJ)                                                                             \
+    extern "C" __global__ void __launch_bounds__(THREADS)                                                          \
+    NAME(const int* __restrict__ g, const int* __restrict__ phases, const float* __restrict__ x,                   \
+         const float* __restrict__ w, const float* __restrict__ bias, float* __restrict__ y, int phase_count) {    \
+        forward_tile<PI, CJ>(g, phases, x, w, bias, y, phase_count);                                              \
+    }
+FORWARD_KERNEL(deconv3d_forward_c64, 4, 4)
+FORWARD_KERNEL(deconv3d_forward_c32, 8, 2)
+FORWARD_KERNEL(deconv3d_forward_c16, 16, 1)
 
 // ---- Gradients ----------------------------------------------------------------------------------------------
 //
@@ -173,7 +221,6 @@ deconv3d_phase(const int* __restrict__ g, const float* __restrict__ x, const flo
 // where a tap that lands outside the output adds nothing (the specification's rule, see AxisPhases.reached).
 
 #define SCALE_THREADS 256
-#define BIAS_THREADS 256
 
 // The activation's derivative from its output y, as Activation.derivativeFromOutput defines it.
 __device__ __forceinline__ float derivative_from_output(float y, int kind, float slope) {
@@ -202,15 +249,18 @@ deconv3d_grad_scale(const int* __restrict__ g, float* __restrict__ go, const flo
     }
 }
 
-// A block computes TILE_P input positions of one (n, id) slab (its (ih, iw) positions in order) times TILE_C input
-// channels of one group; per tap, chunks of CHUNK output channels of go and w go through shared memory, and each
-// thread keeps a 4x4 register tile (positions ty + 16i, channels tx + 16j), summing taps, then channels, in order.
-extern "C" __global__ void __launch_bounds__(THREADS_X * THREADS_Y)
-deconv3d_grad_input(const int* __restrict__ g, const float* __restrict__ go, const float* __restrict__ w,
-                    float* __restrict__ dx, int tiles)
+// A block computes TILE_P input positions (flattened over (n, id, ih, iw)) times TILE_C input channels of one
+// group; per tap, chunks of CHUNK output channels of go and w go through shared memory, and each thread keeps a
+// PI x CJ register tile (positions ty + 16i, channels tx + 16j), summing taps, then channels, in order.
+template <int PI, int CJ>
+__device__ __forceinline__ void input_gradient_tile(const int* __restrict__ g, const float* __restrict__ go,
+                                                    const float* __restrict__ w, float* __restrict__ dx)
 {
+    constexpr int TILE_P = THREADS_Y * PI, TILE_C = THREADS_X * CJ;
     __shared__ float gs[CHUNK][TILE_P + 1];
     __shared__ float ws[CHUNK][TILE_C + 1];
+    // Per position of the tile: its (n, id, ih, iw) (n < 0: past the input's end).
+    __shared__ int s_n[TILE_P], s_id[TILE_P], s_ih[TILE_P], s_iw[TILE_P];
 
     const int cin = g[G_CIN], cout = g[G_COUT], groups = g[G_GROUPS];
     const int xd = g[G_XD], xh = g[G_XH], xw = g[G_XW];
@@ -220,77 +270,100 @@ deconv3d_grad_input(const int* __restrict__ g, const float* __restrict__ go, con
     const int taps = kd * kh * kw;
 
     const int tx = threadIdx.x, ty = threadIdx.y, tid = ty * THREADS_X + tx;
-    int item = blockIdx.x;
-    const int tile = item % tiles; item /= tiles;
-    const int id = item % xd;
-    const int n = item / xd;
+    const long long positions = (long long) g[G_N] * xd * xh * xw;
+    const long long p0 = (long long) blockIdx.x * TILE_P;
     const int group = blockIdx.z;
     const int ci0 = blockIdx.y * TILE_C;
-    const int p0 = tile * TILE_P;
-    const int positions = xh * xw;
 
-    float acc[4][4];
-    for (int i = 0; i < 4; i++)
-        for (int j = 0; j < 4; j++)
+    for (int p = tid; p < TILE_P; p += THREADS) {
+        const long long pos = p0 + p;
+        if (pos < positions) {
+            s_iw[p] = (int) (pos % xw);
+            s_ih[p] = (int) (pos / xw % xh);
+            s_id[p] = (int) (pos / ((long long) xw * xh) % xd);
+            s_n[p] = (int) (pos / ((long long) xw * xh * xd));
+        } else {
+            s_n[p] = -1;
+        }
+    }
+    __syncthreads();
+
+    float acc[PI][CJ];
+    for (int i = 0; i < PI; i++)
+        for (int j = 0; j < CJ; j++)
             acc[i][j] = 0.0f;
 
     for (int td = 0; td < kd; td++) {
-        const int od = reached(id, td, g[G_SD], g[G_DD], g[G_PD], od_size);
-        if (od < 0) continue;
         for (int th = 0; th < kh; th++) {
             for (int tw = 0; tw < kw; tw++) {
                 const int tap = (td * kh + th) * kw + tw;
                 const float* wt = w + ((size_t) group * taps + tap) * cin_g * cout_g;
                 for (int c0 = 0; c0 < cout_g; c0 += CHUNK) {
-                    for (int idx = tid; idx < TILE_P * CHUNK; idx += THREADS_X * THREADS_Y) {
+                    for (int idx = tid; idx < TILE_P * CHUNK; idx += THREADS) {
                         const int p = idx / CHUNK, c = idx % CHUNK;
-                        const int pos = p0 + p;
                         const int co = c0 + c;
                         float v = 0.0f;
-                        if (pos < positions && co < cout_g) {
-                            const int oh = reached(pos / xw, th, g[G_SH], g[G_DH], g[G_PH], oh_size);
-                            const int ow = reached(pos % xw, tw, g[G_SW], g[G_DW], g[G_PW], ow_size);
-                            if (oh >= 0 && ow >= 0) {
-                                v = go[((size_t) ((n * od_size + od) * oh_size + oh) * ow_size + ow) * cout
-                                       + group * cout_g + co];
+                        if (s_n[p] >= 0 && co < cout_g) {
+                            const int od = reached(s_id[p], td, g[G_SD], g[G_DD], g[G_PD], od_size);
+                            const int oh = reached(s_ih[p], th, g[G_SH], g[G_DH], g[G_PH], oh_size);
+                            const int ow = reached(s_iw[p], tw, g[G_SW], g[G_DW], g[G_PW], ow_size);
+                            if (od >= 0 && oh >= 0 && ow >= 0) {
+                                v = go[((size_t) (((long long) s_n[p] * od_size + od) * oh_size + oh) * ow_size + ow)
+                                       * cout + group * cout_g + co];
                             }
                         }
                         gs[c][p] = v;
                     }
-                    for (int idx = tid; idx < CHUNK * TILE_C; idx += THREADS_X * THREADS_Y) {
+                    for (int idx = tid; idx < CHUNK * TILE_C; idx += THREADS) {
                         const int c = idx / TILE_C, o = idx % TILE_C;
                         const int co = c0 + c, ci = ci0 + o;
                         ws[c][o] = (co < cout_g && ci < cin_g) ? wt[(size_t) ci * cout_g + co] : 0.0f;
                     }
                     __syncthreads();
-                    accumulate_chunk(acc, gs, ws, ty, tx);
+                    accumulate_chunk<PI, CJ>(acc, gs, ws, ty, tx);
                     __syncthreads();
                 }
             }
         }
     }
 
-    for (int i = 0; i < 4; i++) {
-        const int pos = p0 + ty + THREADS_Y * i;
-        if (pos >= positions) continue;
-        const size_t base = ((size_t) (n * xd + id) * positions + pos) * cin + group * cin_g;
-        for (int j = 0; j < 4; j++) {
+    for (int i = 0; i < PI; i++) {
+        const int p = ty + THREADS_Y * i;
+        if (s_n[p] < 0) continue;
+        const size_t base = (size_t) (p0 + p) * cin + group * cin_g;
+        for (int j = 0; j < CJ; j++) {
             const int ci = ci0 + tx + THREADS_X * j;
             if (ci < cin_g) dx[base + ci] = acc[i][j];
         }
     }
 }
 
-// A block owns TILE_C input channels x TILE_C output channels of one (group, tap) and sums them over its span of
-// input positions (split `split` of `splits`, positions in order), staging CHUNK positions of x and go at a time;
-// it writes its partial sums to partial[split] in the packed layout [group][tap][ci][co]. deconv3d_grad_reduce
-// then adds the splits in order: deterministic, and enough blocks for a small filter over a large volume.
-extern "C" __global__ void __launch_bounds__(THREADS_X * THREADS_Y)
+// The input gradient's three tile shapes, named by their input channels per tile (CudaGeometry picks one).
+#define INPUT_GRADIENT_KERNEL(NAME, PI, CJ)                                                                      \
+    extern "C" __global__ void __launch_bounds__(THREADS)                                                          \
+    NAME(const int* __restrict__ g, const float* __restrict__ go, const float* __restrict__ w,                     \
+         float* __restrict__ dx) {                                                                                 \
+        input_gradient_tile<PI, CJ>(g, go, w, dx);                                                                 \
+    }
+INPUT_GRADIENT_KERNEL(deconv3d_grad_input_c64, 4, 4)
+INPUT_GRADIENT_KERNEL(deconv3d_grad_input_c32, 8, 2)
+INPUT_GRADIENT_KERNEL(deconv3d_grad_input_c16, 16, 1)
+
+#define FILTER_TILE 64
+
+// A block owns FILTER_TILE input channels x FILTER_TILE output channels of one (group, tap) and sums them over its
+// span of input positions (split `split` of `splits`, positions in order), staging CHUNK positions of x and go at a
+// time; it writes its partial sums to partial[split] in the packed layout [group][tap][ci][co].
+// deconv3d_grad_reduce then adds the splits in order: deterministic, and enough blocks for a small filter over a
+// large volume.
+extern "C" __global__ void __launch_bounds__(THREADS)
 deconv3d_grad_filter(const int* __restrict__ g, const float* __restrict__ x, const float* __restrict__ go,
                      float* __restrict__ partial, int splits, int span)
 {
-    __shared__ float xs[CHUNK][TILE_C + 1];
-    __shared__ float gs[CHUNK][TILE_C + 1];
+    __shared__ float xs[CHUNK][FILTER_TILE + 1];
+    __shared__ float gs[CHUNK][FILTER_TILE + 1];
+    // Per position of the chunk: the input position's index and the output position its tap reaches (-1: none).
+    __shared__ long long s_x[CHUNK], s_go[CHUNK];
 
     const int n_size = g[G_N], cin = g[G_CIN], cout = g[G_COUT], groups = g[G_GROUPS];
     const int xd = g[G_XD], xh = g[G_XH], xw = g[G_XW];
@@ -302,9 +375,9 @@ deconv3d_grad_filter(const int* __restrict__ g, const float* __restrict__ x, con
     const int tx = threadIdx.x, ty = threadIdx.y, tid = ty * THREADS_X + tx;
     const int tap = blockIdx.x % taps;
     const int split = blockIdx.x / taps;
-    const int co_tiles = (cout_g + TILE_C - 1) / TILE_C;
-    const int ci0 = (blockIdx.y / co_tiles) * TILE_C;
-    const int co0 = (blockIdx.y % co_tiles) * TILE_C;
+    const int co_tiles = (cout_g + FILTER_TILE - 1) / FILTER_TILE;
+    const int ci0 = (blockIdx.y / co_tiles) * FILTER_TILE;
+    const int co0 = (blockIdx.y % co_tiles) * FILTER_TILE;
     const int group = blockIdx.z;
     const int td = tap / (kh * kw), th = tap / kw % kh, tw = tap % kw;
     const long long total = (long long) n_size * xd * xh * xw;
@@ -317,11 +390,9 @@ deconv3d_grad_filter(const int* __restrict__ g, const float* __restrict__ x, con
             acc[i][j] = 0.0f;
 
     for (long long q0 = first; q0 < end; q0 += CHUNK) {
-        // x: consecutive threads read consecutive channels of one position; go likewise.
-        for (int idx = tid; idx < CHUNK * TILE_C; idx += THREADS_X * THREADS_Y) {
-            const int q = idx / TILE_C, c = idx % TILE_C;
-            const long long pos = q0 + q;
-            float xv = 0.0f, gv = 0.0f;
+        if (tid < CHUNK) {
+            const long long pos = q0 + tid;
+            long long reach = -1;
             if (pos < end) {
                 const int iw = (int) (pos % xw);
                 const int ih = (int) (pos / xw % xh);
@@ -331,18 +402,26 @@ deconv3d_grad_filter(const int* __restrict__ g, const float* __restrict__ x, con
                 const int oh = reached(ih, th, g[G_SH], g[G_DH], g[G_PH], oh_size);
                 const int ow = reached(iw, tw, g[G_SW], g[G_DW], g[G_PW], ow_size);
                 if (od >= 0 && oh >= 0 && ow >= 0) {
-                    if (ci0 + c < cin_g) xv = x[pos * cin + group * cin_g + ci0 + c];
-                    if (co0 + c < cout_g) {
-                        gv = go[((size_t) ((n * od_size + od) * oh_size + oh) * ow_size + ow) * cout
-                                + group * cout_g + co0 + c];
-                    }
+                    reach = (((long long) n * od_size + od) * oh_size + oh) * ow_size + ow;
                 }
+            }
+            s_x[tid] = pos;
+            s_go[tid] = reach;
+        }
+        __syncthreads();
+        // x: consecutive threads read consecutive channels of one position; go likewise.
+        for (int idx = tid; idx < CHUNK * FILTER_TILE; idx += THREADS) {
+            const int q = idx / FILTER_TILE, c = idx % FILTER_TILE;
+            float xv = 0.0f, gv = 0.0f;
+            if (s_go[q] >= 0) {
+                if (ci0 + c < cin_g) xv = x[(size_t) s_x[q] * cin + group * cin_g + ci0 + c];
+                if (co0 + c < cout_g) gv = go[(size_t) s_go[q] * cout + group * cout_g + co0 + c];
             }
             xs[q][c] = xv;
             gs[q][c] = gv;
         }
         __syncthreads();
-        accumulate_chunk(acc, xs, gs, ty, tx);
+        accumulate_chunk<4, 4>(acc, xs, gs, ty, tx);
         __syncthreads();
     }
 
@@ -358,34 +437,42 @@ deconv3d_grad_filter(const int* __restrict__ g, const float* __restrict__ x, con
     }
 }
 
-// dw[j] = partial[0][j] + partial[1][j] + ... in split order.
+// out[j] = partial[0][j] + partial[1][j] + ... in split order (the filter's and the bias's partial sums).
 extern "C" __global__ void __launch_bounds__(SCALE_THREADS)
-deconv3d_grad_reduce(const int* __restrict__ g, const float* __restrict__ partial, float* __restrict__ dw,
+deconv3d_grad_reduce(const int* __restrict__ g, const float* __restrict__ partial, float* __restrict__ out,
                      int splits, int count)
 {
     const int j = blockIdx.x * SCALE_THREADS + threadIdx.x;
     if (j >= count) return;
     float sum = partial[j];
     for (int s = 1; s < splits; s++) sum += partial[(size_t) s * count + j];
-    dw[j] = sum;
+    out[j] = sum;
 }
 
-// One block per output channel: thread t sums positions t, t + BIAS_THREADS, ... in order, then the block adds
-// the threads' sums in a fixed tree.
-extern "C" __global__ void __launch_bounds__(BIAS_THREADS)
-deconv3d_grad_bias(const int* __restrict__ g, const float* __restrict__ go, float* __restrict__ db)
+#define BIAS_CHANNELS 32
+#define BIAS_ROWS 8
+
+// The bias gradient's partial sums: block (channel tile, split) sums the output positions of its span for 32
+// channels, thread (tx, ty) taking positions ty, ty + 8, ... in order (a warp reads 32 consecutive channels of
+// one position), then the 8 rows are added in order; partial[split][co]. deconv3d_grad_reduce adds the splits.
+extern "C" __global__ void __launch_bounds__(BIAS_CHANNELS * BIAS_ROWS)
+deconv3d_grad_bias(const int* __restrict__ g, const float* __restrict__ go, float* __restrict__ partial, int span)
 {
-    __shared__ float sums[BIAS_THREADS];
+    __shared__ float sums[BIAS_ROWS][BIAS_CHANNELS];
     const int cout = g[G_COUT];
-    const int co = blockIdx.x;
+    const int co = blockIdx.x * BIAS_CHANNELS + threadIdx.x;
     const long long positions = (long long) g[G_N] * g[G_OD] * g[G_OH] * g[G_OW];
+    const long long first = (long long) blockIdx.y * span;
+    const long long end = first + span < positions ? first + span : positions;
     float s = 0.0f;
-    for (long long p = threadIdx.x; p < positions; p += BIAS_THREADS) s += go[p * cout + co];
-    sums[threadIdx.x] = s;
-    __syncthreads();
-    for (int half = BIAS_THREADS / 2; half > 0; half /= 2) {
-        if ((int) threadIdx.x < half) sums[threadIdx.x] += sums[threadIdx.x + half];
-        __syncthreads();
+    if (co < cout) {
+        for (long long p = first + threadIdx.y; p < end; p += BIAS_ROWS) s += go[p * cout + co];
     }
-    if (threadIdx.x == 0) db[co] = sums[0];
+    sums[threadIdx.y][threadIdx.x] = s;
+    __syncthreads();
+    if (threadIdx.y == 0 && co < cout) {
+        float total = sums[0][threadIdx.x];
+        for (int r = 1; r < BIAS_ROWS; r++) total += sums[r][threadIdx.x];
+        partial[(size_t) blockIdx.y * cout + co] = total;
+    }
 }

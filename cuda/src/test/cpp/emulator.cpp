@@ -12,14 +12,38 @@
 #include <string>
 #include <vector>
 
-extern "C" void deconv3d_phase(const int* g, const float* x, const float* w, const float* bias, float* y,
-                               int cd, int ch, int cw, int jd_count, int jh_count, int jw_count, int tiles);
+#define FORWARD_DECL(NAME) \
+    extern "C" void NAME(const int* g, const int* phases, const float* x, const float* w, const float* bias, float* y, \
+                         int phase_count);
+#define INPUT_GRADIENT_DECL(NAME) extern "C" void NAME(const int* g, const float* go, const float* w, float* dx);
+FORWARD_DECL(deconv3d_forward_c16)
+FORWARD_DECL(deconv3d_forward_c32)
+FORWARD_DECL(deconv3d_forward_c64)
+INPUT_GRADIENT_DECL(deconv3d_grad_input_c16)
+INPUT_GRADIENT_DECL(deconv3d_grad_input_c32)
+INPUT_GRADIENT_DECL(deconv3d_grad_input_c64)
 extern "C" void deconv3d_grad_scale(const int* g, float* go, const float* y, int count);
-extern "C" void deconv3d_grad_input(const int* g, const float* go, const float* w, float* dx, int tiles);
 extern "C" void deconv3d_grad_filter(const int* g, const float* x, const float* go, float* partial, int splits,
                                      int span);
-extern "C" void deconv3d_grad_reduce(const int* g, const float* partial, float* dw, int splits, int count);
-extern "C" void deconv3d_grad_bias(const int* g, const float* go, float* db);
+extern "C" void deconv3d_grad_reduce(const int* g, const float* partial, float* out, int splits, int count);
+extern "C" void deconv3d_grad_bias(const int* g, const float* go, float* partial, int span);
+
+using Forward = void (*)(const int*, const int*, const float*, const float*, const float*, float*, int);
+using InputGradient = void (*)(const int*, const float*, const float*, float*);
+
+static Forward forward_kernel(const std::string& name) {
+    if (name == "deconv3d_forward_c16") return deconv3d_forward_c16;
+    if (name == "deconv3d_forward_c32") return deconv3d_forward_c32;
+    if (name == "deconv3d_forward_c64") return deconv3d_forward_c64;
+    return nullptr;
+}
+
+static InputGradient input_gradient_kernel(const std::string& name) {
+    if (name == "deconv3d_grad_input_c16") return deconv3d_grad_input_c16;
+    if (name == "deconv3d_grad_input_c32") return deconv3d_grad_input_c32;
+    if (name == "deconv3d_grad_input_c64") return deconv3d_grad_input_c64;
+    return nullptr;
+}
 
 static int32_t read_int(std::ifstream& in) {
     int32_t v = 0;
@@ -59,24 +83,24 @@ int main(int argc, char** argv) {
         auto I = [&](int a) { return reinterpret_cast<int*>(buffers.at(args.at(a)).data()); };
         auto F = [&](int a) { return reinterpret_cast<float*>(buffers.at(args.at(a)).data()); };
         const dim3 grid(gx, gy, gz), block(bx, by, 1);
-        if (name == "deconv3d_phase" && args.size() == 5 && ints.size() == 7) {
-            cuda_shim::launch(grid, block, deconv3d_phase, (const int*) I(0), (const float*) F(1),
-                              (const float*) F(2), (const float*) F(3), F(4), ints[0], ints[1], ints[2], ints[3],
-                              ints[4], ints[5], ints[6]);
+        if (forward_kernel(name) && args.size() == 6 && ints.size() == 1) {
+            cuda_shim::launch(grid, block, forward_kernel(name), (const int*) I(0), (const int*) I(1),
+                              (const float*) F(2), (const float*) F(3), (const float*) F(4), F(5), ints[0]);
         } else if (name == "deconv3d_grad_scale" && args.size() == 3 && ints.size() == 1) {
             cuda_shim::launch(grid, block, deconv3d_grad_scale, (const int*) I(0), F(1), (const float*) F(2),
                               ints[0]);
-        } else if (name == "deconv3d_grad_input" && args.size() == 4 && ints.size() == 1) {
-            cuda_shim::launch(grid, block, deconv3d_grad_input, (const int*) I(0), (const float*) F(1),
-                              (const float*) F(2), F(3), ints[0]);
+        } else if (input_gradient_kernel(name) && args.size() == 4 && ints.empty()) {
+            cuda_shim::launch(grid, block, input_gradient_kernel(name), (const int*) I(0), (const float*) F(1),
+                              (const float*) F(2), F(3));
         } else if (name == "deconv3d_grad_filter" && args.size() == 4 && ints.size() == 2) {
             cuda_shim::launch(grid, block, deconv3d_grad_filter, (const int*) I(0), (const float*) F(1),
                               (const float*) F(2), F(3), ints[0], ints[1]);
         } else if (name == "deconv3d_grad_reduce" && args.size() == 3 && ints.size() == 2) {
             cuda_shim::launch(grid, block, deconv3d_grad_reduce, (const int*) I(0), (const float*) F(1), F(2),
                               ints[0], ints[1]);
-        } else if (name == "deconv3d_grad_bias" && args.size() == 3 && ints.empty()) {
-            cuda_shim::launch(grid, block, deconv3d_grad_bias, (const int*) I(0), (const float*) F(1), F(2));
+        } else if (name == "deconv3d_grad_bias" && args.size() == 3 && ints.size() == 1) {
+            cuda_shim::launch(grid, block, deconv3d_grad_bias, (const int*) I(0), (const float*) F(1), F(2),
+                              ints[0]);
         } else {
             std::cerr << "unknown kernel or wrong arguments: " << name << " (" << args.size() << " buffers, "
                       << ints.size() << " ints)\n";

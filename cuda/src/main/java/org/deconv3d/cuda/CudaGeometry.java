@@ -15,11 +15,14 @@ import org.deconv3d.Layout;
  */
 final class CudaGeometry {
 
-    /** Positions and output channels per block, and the block's threads: as in deconv3d.cu. */
-    static final int TILE_P = 64;
-    static final int TILE_C = 64;
+    /** The threads of a tile kernel's block, and input channels or positions staged per step: as in deconv3d.cu. */
     static final int THREADS_X = 16;
     static final int THREADS_Y = 16;
+    /** Input and output channels per block of the filter gradient (FILTER_TILE in deconv3d.cu). */
+    static final int FILTER_TILE = 64;
+    /** Channels and rows of the bias gradient's blocks (BIAS_CHANNELS, BIAS_ROWS in deconv3d.cu). */
+    static final int BIAS_CHANNELS = 32;
+    static final int BIAS_ROWS = 8;
 
     static final int G_N = 0, G_CIN = 1, G_COUT = 2, G_GROUPS = 3;
     static final int G_XD = 4, G_XH = 5, G_XW = 6, G_OD = 7, G_OH = 8, G_OW = 9;
@@ -28,19 +31,33 @@ final class CudaGeometry {
     static final int G_ACTIVATION = 22, G_SLOPE_BITS = 23, G_HAS_BIAS = 24;
     static final int G_COUNT = 25;
 
-    /** Kernel names, as in deconv3d.cu. */
-    static final String PHASE = "deconv3d_phase";
+    /** A phase-table row: the phase, its position counts per axis, its first tile (P_* in deconv3d.cu). */
+    static final int P_CD = 0, P_CH = 1, P_CW = 2, P_JD = 3, P_JH = 4, P_JW = 5, P_FIRST_TILE = 6;
+    static final int PHASE_INTS = 7;
+
+    /** Kernel names, as in deconv3d.cu; the tile kernels are named by their channels per tile (16, 32 or 64). */
+    static final String FORWARD = "deconv3d_forward_c";
     static final String GRAD_SCALE = "deconv3d_grad_scale";
-    static final String GRAD_INPUT = "deconv3d_grad_input";
+    static final String GRAD_INPUT = "deconv3d_grad_input_c";
     static final String GRAD_FILTER = "deconv3d_grad_filter";
     static final String GRAD_REDUCE = "deconv3d_grad_reduce";
     static final String GRAD_BIAS = "deconv3d_grad_bias";
-    /** Threads per block of the one-dimensional kernels (SCALE_THREADS, BIAS_THREADS in deconv3d.cu). */
+    /** The channels per tile the tile kernels come in. */
+    static final int[] TILE_CHANNELS = {16, 32, 64};
+    /** Threads per block of the one-dimensional kernels (SCALE_THREADS in deconv3d.cu). */
     static final int LINEAR_THREADS = 256;
+    /**
+     * Blocks the filter gradient aims for (taps x channel tiles x splits): enough to fill a large GPU several
+     * times over. A constant, not the device's size, so that the splits, and so the sums, are the same everywhere.
+     */
+    static final int FILTER_BLOCKS = 1024;
     /** Input positions per filter-gradient split, at least: enough work per block to hide its start. */
-    static final int MIN_SPAN = 4096;
+    static final int MIN_SPAN = 256;
     /** The most splits of the filter gradient (partial filters kept on the device). */
-    static final int MAX_SPLITS = 64;
+    static final int MAX_SPLITS = 256;
+    /** Output positions per bias-gradient split, at least, and the most splits. */
+    static final int BIAS_SPAN = 2048;
+    static final int MAX_BIAS_SPLITS = 1024;
 
     /**
      * A kernel launch as the device gets it: the kernel's name, grid and block, and its int arguments, which
@@ -49,22 +66,85 @@ final class CudaGeometry {
     record Call(String kernel, int gridX, int gridY, int gridZ, int blockX, int blockY, int[] ints) {
     }
 
+    /**
+     * The channels per tile for a layer with {@code channels} channels per group: the smallest of 16, 32, 64 that
+     * holds them, 64 beyond (positions per tile: 4096 / channels, from the same 16 x 16 threads).
+     */
+    static int tileChannels(int channels) {
+        for (int c : TILE_CHANNELS) {
+            if (channels <= c) {
+                return c;
+            }
+        }
+        return TILE_CHANNELS[TILE_CHANNELS.length - 1];
+    }
+
+    /** Positions per tile of a tile kernel with {@code tileChannels} channels per tile. */
+    static int tilePositions(int tileChannels) {
+        return THREADS_X * THREADS_Y * 16 / tileChannels;
+    }
+
+    /**
+     * The forward's phase table: per phase with outputs on every axis, {@link #PHASE_INTS} ints (the phase, its
+     * position counts, its first tile), then one more int, the total number of tiles.
+     */
+    static int[] phaseTable(Deconv3dProblem p) {
+        AxisPhases ad = AxisPhases.of(p, Axis.DEPTH), ah = AxisPhases.of(p, Axis.HEIGHT);
+        AxisPhases aw = AxisPhases.of(p, Axis.WIDTH);
+        int tileP = tilePositions(tileChannels(p.outChannelsPerGroup()));
+        // Phases with outputs only (core's AxisPhases lists no others), so the count is bounded by the output.
+        int[] table = new int[Math.multiplyExact(Math.multiplyExact(ad.count(), ah.count()),
+                Math.multiplyExact(aw.count(), PHASE_INTS)) + 1];
+        long tiles = 0;
+        int row = 0;
+        for (int cd = 0; cd < ad.count(); cd++)
+            for (int ch = 0; ch < ah.count(); ch++)
+                for (int cw = 0; cw < aw.count(); cw++, row += PHASE_INTS) {
+                    int jd = ad.positions(cd), jh = ah.positions(ch), jw = aw.positions(cw);
+                    table[row + P_CD] = cd;
+                    table[row + P_CH] = ch;
+                    table[row + P_CW] = cw;
+                    table[row + P_JD] = jd;
+                    table[row + P_JH] = jh;
+                    table[row + P_JW] = jw;
+                    table[row + P_FIRST_TILE] = (int) tiles;
+                    tiles += ((long) p.batch() * jd * jh * jw + tileP - 1) / tileP;
+                    if (tiles > Integer.MAX_VALUE) {
+                        throw new IllegalArgumentException("the problem needs more than " + Integer.MAX_VALUE
+                                + " blocks in one launch, more than CUDA allows: split the batch");
+                    }
+                }
+        table[row] = (int) tiles;
+        return table;
+    }
+
+    /**
+     * The forward, one launch over every phase (buffers: geometry, phase table, x, w, bias, y; ints: the phase
+     * count). Grid: the phases' tiles x output-channel tiles of a group x groups.
+     */
+    static Call forwardCall(Deconv3dProblem p, int[] phaseTable) {
+        int tileC = tileChannels(p.outChannelsPerGroup());
+        int phases = (phaseTable.length - 1) / PHASE_INTS;
+        return new Call(FORWARD + tileC, phaseTable[phaseTable.length - 1], ceilDiv(p.outChannelsPerGroup(), tileC),
+                p.groups(), THREADS_X, THREADS_Y, new int[] {phases});
+    }
+
     /** {@code go *= act'(y)} over the output (buffers: geometry, go, y). */
     static Call scaleCall(Deconv3dProblem p) {
         return new Call(GRAD_SCALE, blocks(p.outputLength()), 1, 1, LINEAR_THREADS, 1, new int[] {p.outputLength()});
     }
 
-    /** The input gradient (buffers: geometry, go, w, dx). */
+    /** The input gradient (buffers: geometry, go, w, dx): tiles of input positions x input-channel tiles x groups. */
     static Call inputGradientCall(Deconv3dProblem p) {
-        int[] x = p.inputSize();
-        int tiles = (int) (((long) x[1] * x[2] + TILE_P - 1) / TILE_P);
-        long blocks = (long) p.batch() * x[0] * tiles;
+        int tileC = tileChannels(p.inChannelsPerGroup());
+        long positions = (long) p.inputLength() / p.inChannels();
+        long blocks = ceilDiv(positions, tilePositions(tileC));
         if (blocks > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("the input gradient needs " + blocks + " blocks in one launch, more"
                     + " than CUDA allows: split the batch");
         }
-        int ciTiles = (p.inChannelsPerGroup() + TILE_C - 1) / TILE_C;
-        return new Call(GRAD_INPUT, (int) blocks, ciTiles, p.groups(), THREADS_X, THREADS_Y, new int[] {tiles});
+        return new Call(GRAD_INPUT + tileC, (int) blocks, ceilDiv(p.inChannelsPerGroup(), tileC), p.groups(),
+                THREADS_X, THREADS_Y, new int[0]);
     }
 
     /**
@@ -73,20 +153,21 @@ final class CudaGeometry {
      */
     static int filterSplits(Deconv3dProblem p) {
         long positions = (long) p.inputLength() / p.inChannels();
+        long tiles = (long) taps(p) * ceilDiv(p.inChannelsPerGroup(), FILTER_TILE)
+                * ceilDiv(p.outChannelsPerGroup(), FILTER_TILE) * p.groups();
+        long wanted = ceilDiv(FILTER_BLOCKS, tiles);
         long byMemory = (1L << 26) / Math.max(1, p.filterLength()); // partial filters: at most 256 MiB
-        return (int) Math.max(1, Math.min(Math.min(MAX_SPLITS, byMemory), positions / MIN_SPAN));
+        long most = Math.min(Math.min(MAX_SPLITS, byMemory), positions / MIN_SPAN);
+        return (int) Math.max(1, Math.min(wanted, most));
     }
 
     /** The filter gradient's partial sums (buffers: geometry, x, go, partial). */
     static Call filterGradientCall(Deconv3dProblem p) {
         int splits = filterSplits(p);
         long positions = (long) p.inputLength() / p.inChannels();
-        int span = (int) ((positions + splits - 1) / splits);
-        int[] k = p.kernel();
-        int taps = k[0] * k[1] * k[2];
-        int ciTiles = (p.inChannelsPerGroup() + TILE_C - 1) / TILE_C;
-        int coTiles = (p.outChannelsPerGroup() + TILE_C - 1) / TILE_C;
-        return new Call(GRAD_FILTER, taps * splits, ciTiles * coTiles, p.groups(), THREADS_X, THREADS_Y,
+        int span = (int) ceilDiv(positions, splits);
+        int tiles = ceilDiv(p.inChannelsPerGroup(), FILTER_TILE) * ceilDiv(p.outChannelsPerGroup(), FILTER_TILE);
+        return new Call(GRAD_FILTER, Math.multiplyExact(taps(p), splits), tiles, p.groups(), THREADS_X, THREADS_Y,
                 new int[] {splits, span});
     }
 
@@ -96,16 +177,41 @@ final class CudaGeometry {
                 new int[] {filterSplits(p), p.filterLength()});
     }
 
-    /** The bias gradient (buffers: geometry, go, db). */
+    /** How many spans of output positions the bias gradient splits into (fixed by the problem, as the filter's). */
+    static int biasSplits(Deconv3dProblem p) {
+        long positions = (long) p.outputLength() / p.outChannels();
+        return (int) Math.max(1, Math.min(MAX_BIAS_SPLITS, positions / BIAS_SPAN));
+    }
+
+    /** The bias gradient's partial sums (buffers: geometry, go, partial): channel tiles x splits. */
     static Call biasCall(Deconv3dProblem p) {
-        return new Call(GRAD_BIAS, p.outChannels(), 1, 1, LINEAR_THREADS, 1, new int[0]);
+        long positions = (long) p.outputLength() / p.outChannels();
+        int splits = biasSplits(p);
+        return new Call(GRAD_BIAS, ceilDiv(p.outChannels(), BIAS_CHANNELS), splits, 1, BIAS_CHANNELS, BIAS_ROWS,
+                new int[] {(int) ceilDiv(positions, splits)});
+    }
+
+    /** The bias's partial sums added in split order (buffers: geometry, partial, db). */
+    static Call biasReduceCall(Deconv3dProblem p) {
+        return new Call(GRAD_REDUCE, blocks(p.outChannels()), 1, 1, LINEAR_THREADS, 1,
+                new int[] {biasSplits(p), p.outChannels()});
+    }
+
+    private static int taps(Deconv3dProblem p) {
+        int[] k = p.kernel();
+        return k[0] * k[1] * k[2];
+    }
+
+    private static int ceilDiv(int a, int b) {
+        return (a + b - 1) / b;
+    }
+
+    private static long ceilDiv(long a, long b) {
+        return (a + b - 1) / b;
     }
 
     private static int blocks(int count) {
-        return Math.max(1, (count + LINEAR_THREADS - 1) / LINEAR_THREADS);
-    }
-
-    private CudaGeometry() {
+        return Math.max(1, ceilDiv(count, LINEAR_THREADS));
     }
 
     static int[] geometry(Deconv3dProblem p, boolean hasBias) {
@@ -164,35 +270,6 @@ final class CudaGeometry {
                             for (int co = 0; co < coutG; co++)
                                 order[i++] = p.filterIndex(g * cinG + c, co, td, th, tw);
         return order;
-    }
-
-    /**
-     * The forward: one launch per phase that has outputs on every axis (buffers: geometry, x, w, bias, y; ints: the
-     * phase {cd, ch, cw}, then {jd_count, jh_count, jw_count, tiles}). Grid: blocks over (n, jd, tiles of the
-     * (jh, jw) positions) x output-channel tiles of a group x groups.
-     */
-    static List<Call> launches(Deconv3dProblem p) {
-        AxisPhases ad = AxisPhases.of(p, Axis.DEPTH), ah = AxisPhases.of(p, Axis.HEIGHT);
-        AxisPhases aw = AxisPhases.of(p, Axis.WIDTH);
-        int coTiles = (p.outChannelsPerGroup() + TILE_C - 1) / TILE_C;
-        List<Call> list = new ArrayList<>();
-        // Phases with outputs only (core's AxisPhases lists no others), so the count is bounded by the output.
-        for (int cd = 0; cd < ad.count(); cd++)
-            for (int ch = 0; ch < ah.count(); ch++)
-                for (int cw = 0; cw < aw.count(); cw++) {
-                    int jd = ad.positions(cd);
-                    int jh = ah.positions(ch);
-                    int jw = aw.positions(cw);
-                    int tiles = (int) (((long) jh * jw + TILE_P - 1) / TILE_P);
-                    long blocks = (long) p.batch() * jd * tiles;
-                    if (blocks > Integer.MAX_VALUE) {
-                        throw new IllegalArgumentException("the problem needs " + blocks + " blocks in one launch,"
-                                + " more than CUDA allows: split the batch");
-                    }
-                    list.add(new Call(PHASE, (int) blocks, coTiles, p.groups(), THREADS_X, THREADS_Y,
-                            new int[] {cd, ch, cw, jd, jh, jw, tiles}));
-                }
-        return list;
     }
 
     /** Writes {@code samples} samples of {@code x[offset...]} (in the problem's layout) into {@code out} as NDHWC. */

@@ -18,7 +18,7 @@ final class CudaPlan extends AbstractPlan {
     private final Deconv3dProblem problem;
     private final Object deviceLock = new Object();
     private final List<Device.Buffer> allocations = new ArrayList<>();
-    private final List<Device.Prepared> kernels = new ArrayList<>();
+    private final Device.Prepared forward;
     private final Device.Buffer geometry;
     private final Device.Buffer weights;
     private final Device.Buffer x;
@@ -32,6 +32,7 @@ final class CudaPlan extends AbstractPlan {
     private Device.Prepared filterGradient;
     private Device.Prepared reduce;
     private Device.Prepared biasGradient;
+    private Device.Prepared biasReduce;
     private float[] filterScratch;
     private float[] biasScratch;
     private final float[] inputScratch;
@@ -57,11 +58,12 @@ final class CudaPlan extends AbstractPlan {
             float[] b = bias == null ? new float[1] : bias;
             Device.Buffer bd = allocate(4L * b.length, "bias");
             device.upload(bd, b, "bias");
+            int[] phaseTable = CudaGeometry.phaseTable(problem);
+            Device.Buffer phases = allocate(4L * phaseTable.length, "phase table");
+            device.upload(phases, phaseTable, "phase table");
             x = allocate(4L * problem.inputLength(), "input");
             y = allocate(4L * problem.outputLength(), "output");
-            for (CudaGeometry.Call l : CudaGeometry.launches(problem)) {
-                kernels.add(device.prepare(l, g, x, w, bd, y));
-            }
+            forward = device.prepare(CudaGeometry.forwardCall(problem, phaseTable), g, phases, x, w, bd, y);
         } catch (RuntimeException e) {
             freeAll();
             throw e;
@@ -105,9 +107,7 @@ final class CudaPlan extends AbstractPlan {
         CudaGeometry.toChannelsLast(problem, input, inputOffset, samples, inputScratch);
         device.upload(x, inputScratch, "input");
         device.startTimer();
-        for (Device.Prepared k : kernels) {
-            device.launch(k);
-        }
+        device.launch(forward);
         float kernelMillis = device.stopTimer();
         // Into scratch first: if anything on the device failed, the caller's output is untouched.
         device.download(outputScratch, y, "output");
@@ -145,6 +145,7 @@ final class CudaPlan extends AbstractPlan {
             device.launch(reduce);
             if (db != null) {
                 device.launch(biasGradient);
+                device.launch(biasReduce);
             }
             float kernelMillis = device.stopTimer();
             // Into scratch first: if anything on the device failed, the caller's arrays are untouched.
@@ -178,11 +179,14 @@ final class CudaPlan extends AbstractPlan {
                 "partial filter gradients");
         Device.Buffer dw = allocate(4L * problem.filterLength(), "gradFilter");
         Device.Buffer db = allocate(4L * problem.outChannels(), "gradBias");
+        Device.Buffer biasPart = allocate(4L * CudaGeometry.biasSplits(problem) * problem.outChannels(),
+                "partial bias gradients");
         scale = device.prepare(CudaGeometry.scaleCall(problem), geometry, go, y);
         inputGradient = device.prepare(CudaGeometry.inputGradientCall(problem), geometry, go, weights, x);
         filterGradient = device.prepare(CudaGeometry.filterGradientCall(problem), geometry, x, go, part);
         reduce = device.prepare(CudaGeometry.reduceCall(problem), geometry, part, dw);
-        biasGradient = device.prepare(CudaGeometry.biasCall(problem), geometry, go, db);
+        biasGradient = device.prepare(CudaGeometry.biasCall(problem), geometry, go, biasPart);
+        biasReduce = device.prepare(CudaGeometry.biasReduceCall(problem), geometry, biasPart, db);
         filterScratch = new float[problem.filterLength()];
         biasScratch = new float[problem.outChannels()];
         gradFilter = dw;
@@ -210,7 +214,6 @@ final class CudaPlan extends AbstractPlan {
             }
         }
         allocations.clear();
-        kernels.clear();
         device.release();
         if (first != null) {
             throw first;

@@ -8,8 +8,18 @@ final class KernelImage {
 
     static final String RESOURCE = "/org/deconv3d/cuda/deconv3d.fatbin";
     /** Every kernel of the image, looked up when the context opens. */
-    static final java.util.List<String> FUNCTIONS = java.util.List.of(CudaGeometry.PHASE, CudaGeometry.GRAD_SCALE,
-            CudaGeometry.GRAD_INPUT, CudaGeometry.GRAD_FILTER, CudaGeometry.GRAD_REDUCE, CudaGeometry.GRAD_BIAS);
+    static final java.util.List<String> FUNCTIONS = functions();
+
+    private static java.util.List<String> functions() {
+        java.util.List<String> names = new java.util.ArrayList<>();
+        for (int c : CudaGeometry.TILE_CHANNELS) {
+            names.add(CudaGeometry.FORWARD + c);
+            names.add(CudaGeometry.GRAD_INPUT + c);
+        }
+        names.addAll(java.util.List.of(CudaGeometry.GRAD_SCALE, CudaGeometry.GRAD_FILTER, CudaGeometry.GRAD_REDUCE,
+                CudaGeometry.GRAD_BIAS));
+        return java.util.List.copyOf(names);
+    }
 
     private KernelImage() {
     }

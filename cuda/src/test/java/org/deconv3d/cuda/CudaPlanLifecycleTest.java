@@ -20,7 +20,7 @@ class CudaPlanLifecycleTest {
     void closeTwiceFreesEverythingOnce() {
         FakeDevice d = new FakeDevice();
         CudaPlan plan = new CudaPlan(d, c.problem(), c.filter(), c.bias());
-        assertEquals(5, d.live.size(), "geometry, weights, bias, input and output");
+        assertEquals(6, d.live.size(), "geometry, weights, bias, phase table, input and output");
         float[] y = new float[c.problem().outputLength()];
         plan.run(c.input(), y);
         assertTrue(d.calls.contains("launch"), d.calls.toString());
@@ -30,7 +30,7 @@ class CudaPlanLifecycleTest {
         plan.close();
         plan.close();
         assertEquals(0, d.live.size());
-        assertEquals(5, d.frees);
+        assertEquals(6, d.frees);
         assertEquals(1, d.releases);
     }
 
@@ -81,11 +81,11 @@ class CudaPlanLifecycleTest {
     @Test
     void outOfMemoryWhilePlanningFreesWhatWasAllocated() {
         FakeDevice d = new FakeDevice();
-        d.failAllocation = 4;
+        d.failAllocation = 5;
         CudaException e = assertThrows(CudaException.class, () -> new CudaPlan(d, c.problem(), c.filter(), c.bias()));
         assertTrue(e.getMessage().contains("CUDA_ERROR_OUT_OF_MEMORY"), e.getMessage());
         assertTrue(e.getMessage().contains("cuMemAlloc (input"), e.getMessage());
-        assertEquals(0, d.live.size(), "the three earlier allocations are freed");
+        assertEquals(0, d.live.size(), "the four earlier allocations are freed");
         assertEquals(1, d.releases);
     }
 

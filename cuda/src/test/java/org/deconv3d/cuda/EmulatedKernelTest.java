@@ -117,6 +117,37 @@ class EmulatedKernelTest {
         }
     }
 
+    /**
+     * Each tile shape (16, 32 and 64 channels per tile) with channel counts that fill a tile, leave it part empty,
+     * and need two tiles; with groups, a batch and a phase whose tiles span samples.
+     */
+    @Test
+    void everyTileShapeAgreesWithTheReference() throws Exception {
+        assumeTrue(skipped == null, skipped);
+        Path dir = Files.createTempDirectory("deconv3d-emulator");
+        try {
+            for (int channels : new int[] {5, 16, 24, 40, 70}) {
+                for (int groups : new int[] {1, 2}) {
+                    int outPerGroup = channels % 8 == 0 ? channels + 6 : channels;
+                    Deconv3dProblem p = Deconv3dProblem.tensorflow(new int[] {3, 3, 4, 5, channels * groups},
+                                    new int[] {3, 2, 3, outPerGroup, channels * groups})
+                            .strides(2, 1, 2).groups(groups).padding(org.deconv3d.Padding.SAME).build();
+                    assertEquals(channels, p.inChannelsPerGroup());
+                    Case c = Case.of(p, channels * 31L + groups, true, true);
+                    float[] y = new float[p.outputLength()];
+                    try (CudaPlan plan = new CudaPlan(new EmulatorDevice(EMULATOR, dir), p, c.filter(), c.bias())) {
+                        plan.run(c.input(), y);
+                        CrossCheck.assertClose("cuda forward, " + channels + " channels x " + groups + " groups", c,
+                                CrossCheck.reference(c), y);
+                        GradientCheck.check(plan, c);
+                    }
+                }
+            }
+        } finally {
+            deleteAll(dir);
+        }
+    }
+
     private static void deleteAll(Path dir) throws IOException {
         try (var files = Files.list(dir)) {
             files.forEach(f -> f.toFile().delete());
