@@ -25,6 +25,7 @@
 #define THREADS_X 16
 #define THREADS_Y 16
 #define THREADS (THREADS_X * THREADS_Y)
+#define LINEAR_THREADS 256
 
 enum {
     G_N, G_CIN, G_COUT, G_GROUPS,
@@ -85,11 +86,14 @@ __device__ __forceinline__ int find_phase(const int* __restrict__ phases, int ph
     return lo;
 }
 
+// With splits > 1, block z = split * groups + group sums input channels [split * split_channels, ...) only and
+// writes its raw sums to y + split * |output| (a partial buffer): deconv3d_forward_finish adds the splits in order
+// and applies bias and activation. Small problems get enough blocks this way, and the order stays fixed.
 template <int PI, int CJ>
 __device__ __forceinline__ void forward_tile(const int* __restrict__ g, const int* __restrict__ phases,
                                              const float* __restrict__ x, const float* __restrict__ w,
                                              const float* __restrict__ bias, float* __restrict__ y,
-                                             int phase_count)
+                                             int phase_count, int splits, int split_channels)
 {
     constexpr int TILE_P = THREADS_Y * PI, TILE_C = THREADS_X * CJ;
     __shared__ float xs[CHUNK][TILE_P + 1];
@@ -118,7 +122,10 @@ __device__ __forceinline__ void forward_tile(const int* __restrict__ g, const in
     const int jd_count = ph_row[P_JD], jh_count = ph_row[P_JH], jw_count = ph_row[P_JW];
     const long long positions = (long long) g[G_N] * jd_count * jh_count * jw_count;
     const long long p0 = (long long) (blockIdx.x - ph_row[P_FIRST_TILE]) * TILE_P;
-    const int group = blockIdx.z;
+    const int group = blockIdx.z % groups;
+    const int split = blockIdx.z / groups;
+    const int c_first = split * split_channels;
+    const int c_end = min(cin_g, c_first + split_channels);
     const int co0 = blockIdx.y * TILE_C;        // within the group
     const int taps = kd * kh * kw;
 
@@ -161,21 +168,21 @@ __device__ __forceinline__ void forward_tile(const int* __restrict__ g, const in
                 const long long shift = ((long long) off_d * xh + off_h) * xw + off_w;
                 const int tap = (td * kh + th) * kw + tw;
                 const float* wt = w + ((size_t) group * taps + tap) * cin_g * cout_g;
-                for (int c0 = 0; c0 < cin_g; c0 += CHUNK) {
+                for (int c0 = c_first; c0 < c_end; c0 += CHUNK) {
                     // Inputs: consecutive threads read consecutive channels of one position (coalesced).
                     for (int idx = tid; idx < TILE_P * CHUNK; idx += THREADS) {
                         const int p = idx / CHUNK, c = idx % CHUNK;
                         const int id = s_jd[p] + off_d, ih = s_jh[p] + off_h, iw = s_jw[p] + off_w;
                         const int ci = c0 + c;
                         xs[c][p] = (s_jd[p] >= 0 && id >= 0 && id < xd && ih >= 0 && ih < xh && iw >= 0 && iw < xw
-                                    && ci < cin_g)
+                                    && ci < c_end)
                                 ? x[(size_t) (s_in[p] + shift) * cin + group * cin_g + ci]
                                 : 0.0f;
                     }
                     for (int idx = tid; idx < CHUNK * TILE_C; idx += THREADS) {
                         const int c = idx / TILE_C, o = idx % TILE_C;
                         const int ci = c0 + c;
-                        ws[c][o] = (ci < cin_g && co0 + o < cout_g) ? wt[(size_t) ci * cout_g + co0 + o] : 0.0f;
+                        ws[c][o] = (ci < c_end && co0 + o < cout_g) ? wt[(size_t) ci * cout_g + co0 + o] : 0.0f;
                     }
                     __syncthreads();
                     accumulate_chunk<PI, CJ>(acc, xs, ws, ty, tx);
@@ -187,6 +194,8 @@ __device__ __forceinline__ void forward_tile(const int* __restrict__ g, const in
 
     const int kind = g[G_ACTIVATION];
     const float slope = __int_as_float(g[G_SLOPE_BITS]);
+    const size_t output_length = (size_t) g[G_N] * od_size * oh_size * ow_size * cout;
+    float* out = y + split * output_length;
     for (int i = 0; i < PI; i++) {
         const int p = ty + THREADS_Y * i;
         if (s_jd[p] < 0) continue;
@@ -195,22 +204,39 @@ __device__ __forceinline__ void forward_tile(const int* __restrict__ g, const in
             const int co = co0 + tx + THREADS_X * j;
             if (co >= cout_g) continue;
             float v = acc[i][j];
-            if (g[G_HAS_BIAS]) v += bias[group * cout_g + co];
-            y[base + co] = activate(v, kind, slope);
+            if (splits == 1) {
+                if (g[G_HAS_BIAS]) v += bias[group * cout_g + co];
+                v = activate(v, kind, slope);
+            }
+            out[base + co] = v;
         }
     }
 }
 
 // The forward's three tile shapes, named by their output channels per tile (CudaGeometry picks one).
 #define FORWARD_KERNEL(NAME, PI, CJ)                                                                             \
-    extern "C" __global__ void __launch_bounds__(THREADS)                                                          \
+    extern "C" __global__ void __launch_bounds__(THREADS, 2)                                                        \
     NAME(const int* __restrict__ g, const int* __restrict__ phases, const float* __restrict__ x,                   \
-         const float* __restrict__ w, const float* __restrict__ bias, float* __restrict__ y, int phase_count) {    \
-        forward_tile<PI, CJ>(g, phases, x, w, bias, y, phase_count);                                              \
+         const float* __restrict__ w, const float* __restrict__ bias, float* __restrict__ y, int phase_count,      \
+         int splits, int split_channels) {                                                                         \
+        forward_tile<PI, CJ>(g, phases, x, w, bias, y, phase_count, splits, split_channels);                      \
     }
 FORWARD_KERNEL(deconv3d_forward_c64, 4, 4)
 FORWARD_KERNEL(deconv3d_forward_c32, 8, 2)
 FORWARD_KERNEL(deconv3d_forward_c16, 16, 1)
+
+// y[j] = act(partial[0][j] + partial[1][j] + ... in split order + bias[channel of j]).
+extern "C" __global__ void __launch_bounds__(LINEAR_THREADS)
+deconv3d_forward_finish(const int* __restrict__ g, const float* __restrict__ partial,
+                        const float* __restrict__ bias, float* __restrict__ y, int splits, int count)
+{
+    const int j = blockIdx.x * LINEAR_THREADS + threadIdx.x;
+    if (j >= count) return;
+    float v = partial[j];
+    for (int s = 1; s < splits; s++) v += partial[(size_t) s * count + j];
+    if (g[G_HAS_BIAS]) v += bias[j % g[G_COUT]];
+    y[j] = activate(v, g[G_ACTIVATION], __int_as_float(g[G_SLOPE_BITS]));
+}
 
 // ---- Gradients ----------------------------------------------------------------------------------------------
 //
@@ -220,7 +246,6 @@ FORWARD_KERNEL(deconv3d_forward_c16, 16, 1)
 //   bias gradient    db[co]      = sum over n and o of go[n,o,co]
 // where a tap that lands outside the output adds nothing (the specification's rule, see AxisPhases.reached).
 
-#define SCALE_THREADS 256
 
 // The activation's derivative from its output y, as Activation.derivativeFromOutput defines it.
 __device__ __forceinline__ float derivative_from_output(float y, int kind, float slope) {
@@ -239,10 +264,10 @@ __device__ __forceinline__ int reached(int i, int t, int s, int dil, int pad, in
     return o >= 0 && o < size ? (int) o : -1;
 }
 
-extern "C" __global__ void __launch_bounds__(SCALE_THREADS)
+extern "C" __global__ void __launch_bounds__(LINEAR_THREADS)
 deconv3d_grad_scale(const int* __restrict__ g, float* __restrict__ go, const float* __restrict__ y, int count)
 {
-    const int i = blockIdx.x * SCALE_THREADS + threadIdx.x;
+    const int i = blockIdx.x * LINEAR_THREADS + threadIdx.x;
     const int kind = g[G_ACTIVATION];
     if (i < count && kind != ACT_NONE) {
         go[i] = go[i] * derivative_from_output(y[i], kind, __int_as_float(g[G_SLOPE_BITS]));
@@ -252,9 +277,12 @@ deconv3d_grad_scale(const int* __restrict__ g, float* __restrict__ go, const flo
 // A block computes TILE_P input positions (flattened over (n, id, ih, iw)) times TILE_C input channels of one
 // group; per tap, chunks of CHUNK output channels of go and w go through shared memory, and each thread keeps a
 // PI x CJ register tile (positions ty + 16i, channels tx + 16j), summing taps, then channels, in order.
+// With splits > 1, as the forward: block z = split * groups + group sums output channels [split * split_channels,
+// ...) only, into dx + split * |input| (a partial buffer that deconv3d_grad_reduce adds up in order).
 template <int PI, int CJ>
 __device__ __forceinline__ void input_gradient_tile(const int* __restrict__ g, const float* __restrict__ go,
-                                                    const float* __restrict__ w, float* __restrict__ dx)
+                                                    const float* __restrict__ w, float* __restrict__ dx,
+                                                    int split_channels)
 {
     constexpr int TILE_P = THREADS_Y * PI, TILE_C = THREADS_X * CJ;
     __shared__ float gs[CHUNK][TILE_P + 1];
@@ -272,7 +300,10 @@ __device__ __forceinline__ void input_gradient_tile(const int* __restrict__ g, c
     const int tx = threadIdx.x, ty = threadIdx.y, tid = ty * THREADS_X + tx;
     const long long positions = (long long) g[G_N] * xd * xh * xw;
     const long long p0 = (long long) blockIdx.x * TILE_P;
-    const int group = blockIdx.z;
+    const int group = blockIdx.z % groups;
+    const int split = blockIdx.z / groups;
+    const int c_first = split * split_channels;
+    const int c_end = min(cout_g, c_first + split_channels);
     const int ci0 = blockIdx.y * TILE_C;
 
     for (int p = tid; p < TILE_P; p += THREADS) {
@@ -298,12 +329,12 @@ __device__ __forceinline__ void input_gradient_tile(const int* __restrict__ g, c
             for (int tw = 0; tw < kw; tw++) {
                 const int tap = (td * kh + th) * kw + tw;
                 const float* wt = w + ((size_t) group * taps + tap) * cin_g * cout_g;
-                for (int c0 = 0; c0 < cout_g; c0 += CHUNK) {
+                for (int c0 = c_first; c0 < c_end; c0 += CHUNK) {
                     for (int idx = tid; idx < TILE_P * CHUNK; idx += THREADS) {
                         const int p = idx / CHUNK, c = idx % CHUNK;
                         const int co = c0 + c;
                         float v = 0.0f;
-                        if (s_n[p] >= 0 && co < cout_g) {
+                        if (s_n[p] >= 0 && co < c_end) {
                             const int od = reached(s_id[p], td, g[G_SD], g[G_DD], g[G_PD], od_size);
                             const int oh = reached(s_ih[p], th, g[G_SH], g[G_DH], g[G_PH], oh_size);
                             const int ow = reached(s_iw[p], tw, g[G_SW], g[G_DW], g[G_PW], ow_size);
@@ -317,7 +348,7 @@ __device__ __forceinline__ void input_gradient_tile(const int* __restrict__ g, c
                     for (int idx = tid; idx < CHUNK * TILE_C; idx += THREADS) {
                         const int c = idx / TILE_C, o = idx % TILE_C;
                         const int co = c0 + c, ci = ci0 + o;
-                        ws[c][o] = (co < cout_g && ci < cin_g) ? wt[(size_t) ci * cout_g + co] : 0.0f;
+                        ws[c][o] = (co < c_end && ci < cin_g) ? wt[(size_t) ci * cout_g + co] : 0.0f;
                     }
                     __syncthreads();
                     accumulate_chunk<PI, CJ>(acc, gs, ws, ty, tx);
@@ -327,23 +358,24 @@ __device__ __forceinline__ void input_gradient_tile(const int* __restrict__ g, c
         }
     }
 
+    float* out = dx + split * (size_t) positions * cin;
     for (int i = 0; i < PI; i++) {
         const int p = ty + THREADS_Y * i;
         if (s_n[p] < 0) continue;
         const size_t base = (size_t) (p0 + p) * cin + group * cin_g;
         for (int j = 0; j < CJ; j++) {
             const int ci = ci0 + tx + THREADS_X * j;
-            if (ci < cin_g) dx[base + ci] = acc[i][j];
+            if (ci < cin_g) out[base + ci] = acc[i][j];
         }
     }
 }
 
 // The input gradient's three tile shapes, named by their input channels per tile (CudaGeometry picks one).
 #define INPUT_GRADIENT_KERNEL(NAME, PI, CJ)                                                                      \
-    extern "C" __global__ void __launch_bounds__(THREADS)                                                          \
+    extern "C" __global__ void __launch_bounds__(THREADS, 2)                                                        \
     NAME(const int* __restrict__ g, const float* __restrict__ go, const float* __restrict__ w,                     \
-         float* __restrict__ dx) {                                                                                 \
-        input_gradient_tile<PI, CJ>(g, go, w, dx);                                                                 \
+         float* __restrict__ dx, int split_channels) {                                                             \
+        input_gradient_tile<PI, CJ>(g, go, w, dx, split_channels);                                                 \
     }
 INPUT_GRADIENT_KERNEL(deconv3d_grad_input_c64, 4, 4)
 INPUT_GRADIENT_KERNEL(deconv3d_grad_input_c32, 8, 2)
@@ -356,7 +388,7 @@ INPUT_GRADIENT_KERNEL(deconv3d_grad_input_c16, 16, 1)
 // time; it writes its partial sums to partial[split] in the packed layout [group][tap][ci][co].
 // deconv3d_grad_reduce then adds the splits in order: deterministic, and enough blocks for a small filter over a
 // large volume.
-extern "C" __global__ void __launch_bounds__(THREADS)
+extern "C" __global__ void __launch_bounds__(THREADS, 2)
 deconv3d_grad_filter(const int* __restrict__ g, const float* __restrict__ x, const float* __restrict__ go,
                      float* __restrict__ partial, int splits, int span)
 {
@@ -438,11 +470,11 @@ deconv3d_grad_filter(const int* __restrict__ g, const float* __restrict__ x, con
 }
 
 // out[j] = partial[0][j] + partial[1][j] + ... in split order (the filter's and the bias's partial sums).
-extern "C" __global__ void __launch_bounds__(SCALE_THREADS)
+extern "C" __global__ void __launch_bounds__(LINEAR_THREADS)
 deconv3d_grad_reduce(const int* __restrict__ g, const float* __restrict__ partial, float* __restrict__ out,
                      int splits, int count)
 {
-    const int j = blockIdx.x * SCALE_THREADS + threadIdx.x;
+    const int j = blockIdx.x * LINEAR_THREADS + threadIdx.x;
     if (j >= count) return;
     float sum = partial[j];
     for (int s = 1; s < splits; s++) sum += partial[(size_t) s * count + j];

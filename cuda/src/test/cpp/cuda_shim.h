@@ -11,6 +11,7 @@
 #include <setjmp.h>
 #include <ucontext.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <cstdio>
@@ -85,10 +86,12 @@ inline std::vector<Fiber>& fiber_pool(unsigned threads) {
 #define __global__
 #define __device__
 #define __forceinline__ inline
-#define __launch_bounds__(n)
+#define __launch_bounds__(...)
 #define __shared__ static
 #define __restrict__
 #define __syncthreads() (cuda_shim::sync_threads())
+
+using std::min;
 
 inline float __int_as_float(int bits) {
     float f;

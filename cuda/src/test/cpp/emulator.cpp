@@ -14,22 +14,25 @@
 
 #define FORWARD_DECL(NAME) \
     extern "C" void NAME(const int* g, const int* phases, const float* x, const float* w, const float* bias, float* y, \
-                         int phase_count);
-#define INPUT_GRADIENT_DECL(NAME) extern "C" void NAME(const int* g, const float* go, const float* w, float* dx);
+                         int phase_count, int splits, int split_channels);
+#define INPUT_GRADIENT_DECL(NAME) \
+    extern "C" void NAME(const int* g, const float* go, const float* w, float* dx, int split_channels);
 FORWARD_DECL(deconv3d_forward_c16)
 FORWARD_DECL(deconv3d_forward_c32)
 FORWARD_DECL(deconv3d_forward_c64)
 INPUT_GRADIENT_DECL(deconv3d_grad_input_c16)
 INPUT_GRADIENT_DECL(deconv3d_grad_input_c32)
 INPUT_GRADIENT_DECL(deconv3d_grad_input_c64)
+extern "C" void deconv3d_forward_finish(const int* g, const float* partial, const float* bias, float* y, int splits,
+                                        int count);
 extern "C" void deconv3d_grad_scale(const int* g, float* go, const float* y, int count);
 extern "C" void deconv3d_grad_filter(const int* g, const float* x, const float* go, float* partial, int splits,
                                      int span);
 extern "C" void deconv3d_grad_reduce(const int* g, const float* partial, float* out, int splits, int count);
 extern "C" void deconv3d_grad_bias(const int* g, const float* go, float* partial, int span);
 
-using Forward = void (*)(const int*, const int*, const float*, const float*, const float*, float*, int);
-using InputGradient = void (*)(const int*, const float*, const float*, float*);
+using Forward = void (*)(const int*, const int*, const float*, const float*, const float*, float*, int, int, int);
+using InputGradient = void (*)(const int*, const float*, const float*, float*, int);
 
 static Forward forward_kernel(const std::string& name) {
     if (name == "deconv3d_forward_c16") return deconv3d_forward_c16;
@@ -83,15 +86,19 @@ int main(int argc, char** argv) {
         auto I = [&](int a) { return reinterpret_cast<int*>(buffers.at(args.at(a)).data()); };
         auto F = [&](int a) { return reinterpret_cast<float*>(buffers.at(args.at(a)).data()); };
         const dim3 grid(gx, gy, gz), block(bx, by, 1);
-        if (forward_kernel(name) && args.size() == 6 && ints.size() == 1) {
+        if (forward_kernel(name) && args.size() == 6 && ints.size() == 3) {
             cuda_shim::launch(grid, block, forward_kernel(name), (const int*) I(0), (const int*) I(1),
-                              (const float*) F(2), (const float*) F(3), (const float*) F(4), F(5), ints[0]);
+                              (const float*) F(2), (const float*) F(3), (const float*) F(4), F(5), ints[0], ints[1],
+                              ints[2]);
+        } else if (name == "deconv3d_forward_finish" && args.size() == 4 && ints.size() == 2) {
+            cuda_shim::launch(grid, block, deconv3d_forward_finish, (const int*) I(0), (const float*) F(1),
+                              (const float*) F(2), F(3), ints[0], ints[1]);
         } else if (name == "deconv3d_grad_scale" && args.size() == 3 && ints.size() == 1) {
             cuda_shim::launch(grid, block, deconv3d_grad_scale, (const int*) I(0), F(1), (const float*) F(2),
                               ints[0]);
-        } else if (input_gradient_kernel(name) && args.size() == 4 && ints.empty()) {
+        } else if (input_gradient_kernel(name) && args.size() == 4 && ints.size() == 1) {
             cuda_shim::launch(grid, block, input_gradient_kernel(name), (const int*) I(0), (const float*) F(1),
-                              (const float*) F(2), F(3));
+                              (const float*) F(2), F(3), ints[0]);
         } else if (name == "deconv3d_grad_filter" && args.size() == 4 && ints.size() == 2) {
             cuda_shim::launch(grid, block, deconv3d_grad_filter, (const int*) I(0), (const float*) F(1),
                               (const float*) F(2), F(3), ints[0], ints[1]);

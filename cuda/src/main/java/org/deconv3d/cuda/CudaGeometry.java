@@ -18,6 +18,13 @@ final class CudaGeometry {
     /** The threads of a tile kernel's block, and input channels or positions staged per step: as in deconv3d.cu. */
     static final int THREADS_X = 16;
     static final int THREADS_Y = 16;
+    /** Channels staged per step of a tile kernel (CHUNK in deconv3d.cu): a channel split is a multiple of it. */
+    static final int CHUNK = 16;
+    /**
+     * Blocks the forward and the input gradient aim for: with fewer, their channel sums are split into partial
+     * sums added in order by a second kernel. A constant, not the device's size, so results are the same anywhere.
+     */
+    static final int TILE_BLOCKS = 512;
     /** Input and output channels per block of the filter gradient (FILTER_TILE in deconv3d.cu). */
     static final int FILTER_TILE = 64;
     /** Channels and rows of the bias gradient's blocks (BIAS_CHANNELS, BIAS_ROWS in deconv3d.cu). */
@@ -37,6 +44,7 @@ final class CudaGeometry {
 
     /** Kernel names, as in deconv3d.cu; the tile kernels are named by their channels per tile (16, 32 or 64). */
     static final String FORWARD = "deconv3d_forward_c";
+    static final String FORWARD_FINISH = "deconv3d_forward_finish";
     static final String GRAD_SCALE = "deconv3d_grad_scale";
     static final String GRAD_INPUT = "deconv3d_grad_input_c";
     static final String GRAD_FILTER = "deconv3d_grad_filter";
@@ -46,6 +54,8 @@ final class CudaGeometry {
     static final int[] TILE_CHANNELS = {16, 32, 64};
     /** Threads per block of the one-dimensional kernels (SCALE_THREADS in deconv3d.cu). */
     static final int LINEAR_THREADS = 256;
+    /** CUDA's largest grid in z. */
+    static final int MAX_GRID_Z = 65535;
     /**
      * Blocks the filter gradient aims for (taps x channel tiles x splits): enough to fill a large GPU several
      * times over. A constant, not the device's size, so that the splits, and so the sums, are the same everywhere.
@@ -119,14 +129,42 @@ final class CudaGeometry {
     }
 
     /**
-     * The forward, one launch over every phase (buffers: geometry, phase table, x, w, bias, y; ints: the phase
-     * count). Grid: the phases' tiles x output-channel tiles of a group x groups.
+     * How a tile kernel's channel sum splits: {splits, channels per split}. One split when the launch has
+     * {@link #TILE_BLOCKS} blocks already; else enough splits of whole chunks to reach it, at most one per chunk, and
+     * with their partial results ({@code splits x length} floats) under 256 MiB.
+     */
+    static int[] channelSplit(long blocks, int channels, long length) {
+        long chunks = Math.max(1, ceilDiv(channels, CHUNK));
+        long wanted = blocks >= TILE_BLOCKS ? 1 : ceilDiv(TILE_BLOCKS, Math.max(1, blocks));
+        long splits = Math.max(1, Math.min(Math.min(wanted, chunks), (1L << 26) / Math.max(1, length)));
+        int per = (int) (ceilDiv(chunks, splits) * CHUNK);
+        return new int[] {(int) ceilDiv(Math.max(1, channels), per), per};
+    }
+
+    /** The forward's channel split ({@link #channelSplit}): {splits, input channels per split}. */
+    static int[] forwardSplit(Deconv3dProblem p, int[] phaseTable) {
+        int tileC = tileChannels(p.outChannelsPerGroup());
+        long blocks = (long) phaseTable[phaseTable.length - 1] * ceilDiv(p.outChannelsPerGroup(), tileC) * p.groups();
+        return groupsFit(p, channelSplit(blocks, p.inChannelsPerGroup(), p.outputLength()), p.inChannelsPerGroup());
+    }
+
+    /**
+     * The forward, one launch over every phase (buffers: geometry, phase table, x, w, bias, y, or the partial sums
+     * when split; ints: the phase count, the splits, the input channels per split). Grid: the phases' tiles x
+     * output-channel tiles of a group x groups times splits.
      */
     static Call forwardCall(Deconv3dProblem p, int[] phaseTable) {
         int tileC = tileChannels(p.outChannelsPerGroup());
         int phases = (phaseTable.length - 1) / PHASE_INTS;
+        int[] split = forwardSplit(p, phaseTable);
         return new Call(FORWARD + tileC, phaseTable[phaseTable.length - 1], ceilDiv(p.outChannelsPerGroup(), tileC),
-                p.groups(), THREADS_X, THREADS_Y, new int[] {phases});
+                p.groups() * split[0], THREADS_X, THREADS_Y, new int[] {phases, split[0], split[1]});
+    }
+
+    /** A split forward's partial sums added in order, with bias and activation (buffers: geometry, partial, bias, y). */
+    static Call forwardFinishCall(Deconv3dProblem p, int splits) {
+        return new Call(FORWARD_FINISH, blocks(p.outputLength()), 1, 1, LINEAR_THREADS, 1,
+                new int[] {splits, p.outputLength()});
     }
 
     /** {@code go *= act'(y)} over the output (buffers: geometry, go, y). */
@@ -134,7 +172,23 @@ final class CudaGeometry {
         return new Call(GRAD_SCALE, blocks(p.outputLength()), 1, 1, LINEAR_THREADS, 1, new int[] {p.outputLength()});
     }
 
-    /** The input gradient (buffers: geometry, go, w, dx): tiles of input positions x input-channel tiles x groups. */
+    /** The input gradient's channel split ({@link #channelSplit}): {splits, output channels per split}. */
+    static int[] inputGradientSplit(Deconv3dProblem p) {
+        int tileC = tileChannels(p.inChannelsPerGroup());
+        long positions = (long) p.inputLength() / p.inChannels();
+        long blocks = ceilDiv(positions, tilePositions(tileC)) * ceilDiv(p.inChannelsPerGroup(), tileC) * p.groups();
+        return groupsFit(p, channelSplit(blocks, p.outChannelsPerGroup(), p.inputLength()), p.outChannelsPerGroup());
+    }
+
+    /** One split where groups x splits would pass CUDA's grid limit in z. */
+    private static int[] groupsFit(Deconv3dProblem p, int[] split, int channels) {
+        return (long) p.groups() * split[0] <= MAX_GRID_Z ? split : new int[] {1, channels};
+    }
+
+    /**
+     * The input gradient (buffers: geometry, go, w, dx, or the partial sums when split; ints: the output channels
+     * per split): tiles of input positions x input-channel tiles x groups times splits.
+     */
     static Call inputGradientCall(Deconv3dProblem p) {
         int tileC = tileChannels(p.inChannelsPerGroup());
         long positions = (long) p.inputLength() / p.inChannels();
@@ -143,8 +197,15 @@ final class CudaGeometry {
             throw new IllegalArgumentException("the input gradient needs " + blocks + " blocks in one launch, more"
                     + " than CUDA allows: split the batch");
         }
-        return new Call(GRAD_INPUT + tileC, (int) blocks, ceilDiv(p.inChannelsPerGroup(), tileC), p.groups(),
-                THREADS_X, THREADS_Y, new int[0]);
+        int[] split = inputGradientSplit(p);
+        return new Call(GRAD_INPUT + tileC, (int) blocks, ceilDiv(p.inChannelsPerGroup(), tileC),
+                p.groups() * split[0], THREADS_X, THREADS_Y, new int[] {split[1]});
+    }
+
+    /** A split input gradient's partial sums added in order into dx (buffers: geometry, partial, dx). */
+    static Call inputGradientReduceCall(Deconv3dProblem p, int splits) {
+        return new Call(GRAD_REDUCE, blocks(p.inputLength()), 1, 1, LINEAR_THREADS, 1,
+                new int[] {splits, p.inputLength()});
     }
 
     /**

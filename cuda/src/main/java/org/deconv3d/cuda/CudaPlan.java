@@ -19,6 +19,8 @@ final class CudaPlan extends AbstractPlan {
     private final Object deviceLock = new Object();
     private final List<Device.Buffer> allocations = new ArrayList<>();
     private final Device.Prepared forward;
+    /** Adds a split forward's partial sums (null when the forward is not split). */
+    private final Device.Prepared forwardFinish;
     private final Device.Buffer geometry;
     private final Device.Buffer weights;
     private final Device.Buffer x;
@@ -29,6 +31,7 @@ final class CudaPlan extends AbstractPlan {
     private Device.Buffer gradBias;
     private Device.Prepared scale;
     private Device.Prepared inputGradient;
+    private Device.Prepared inputGradientReduce;
     private Device.Prepared filterGradient;
     private Device.Prepared reduce;
     private Device.Prepared biasGradient;
@@ -63,7 +66,16 @@ final class CudaPlan extends AbstractPlan {
             device.upload(phases, phaseTable, "phase table");
             x = allocate(4L * problem.inputLength(), "input");
             y = allocate(4L * problem.outputLength(), "output");
-            forward = device.prepare(CudaGeometry.forwardCall(problem, phaseTable), g, phases, x, w, bd, y);
+            CudaGeometry.Call call = CudaGeometry.forwardCall(problem, phaseTable);
+            int splits = CudaGeometry.forwardSplit(problem, phaseTable)[0];
+            if (splits > 1) {
+                Device.Buffer partial = allocate(4L * splits * problem.outputLength(), "partial outputs");
+                forward = device.prepare(call, g, phases, x, w, bd, partial);
+                forwardFinish = device.prepare(CudaGeometry.forwardFinishCall(problem, splits), g, partial, bd, y);
+            } else {
+                forward = device.prepare(call, g, phases, x, w, bd, y);
+                forwardFinish = null;
+            }
         } catch (RuntimeException e) {
             freeAll();
             throw e;
@@ -108,6 +120,9 @@ final class CudaPlan extends AbstractPlan {
         device.upload(x, inputScratch, "input");
         device.startTimer();
         device.launch(forward);
+        if (forwardFinish != null) {
+            device.launch(forwardFinish);
+        }
         float kernelMillis = device.stopTimer();
         // Into scratch first: if anything on the device failed, the caller's output is untouched.
         device.download(outputScratch, y, "output");
@@ -124,6 +139,9 @@ final class CudaPlan extends AbstractPlan {
             device.startTimer();
             device.launch(scale);
             device.launch(inputGradient);
+            if (inputGradientReduce != null) {
+                device.launch(inputGradientReduce);
+            }
             float kernelMillis = device.stopTimer();
             device.download(inputScratch, x, "gradInput"); // the input buffer holds dx here
             CudaGeometry.inputFromChannelsLast(problem, inputScratch, dx);
@@ -182,7 +200,15 @@ final class CudaPlan extends AbstractPlan {
         Device.Buffer biasPart = allocate(4L * CudaGeometry.biasSplits(problem) * problem.outChannels(),
                 "partial bias gradients");
         scale = device.prepare(CudaGeometry.scaleCall(problem), geometry, go, y);
-        inputGradient = device.prepare(CudaGeometry.inputGradientCall(problem), geometry, go, weights, x);
+        int splits = CudaGeometry.inputGradientSplit(problem)[0];
+        if (splits > 1) {
+            Device.Buffer partial = allocate(4L * splits * problem.inputLength(), "partial input gradients");
+            inputGradient = device.prepare(CudaGeometry.inputGradientCall(problem), geometry, go, weights, partial);
+            inputGradientReduce = device.prepare(CudaGeometry.inputGradientReduceCall(problem, splits), geometry,
+                    partial, x);
+        } else {
+            inputGradient = device.prepare(CudaGeometry.inputGradientCall(problem), geometry, go, weights, x);
+        }
         filterGradient = device.prepare(CudaGeometry.filterGradientCall(problem), geometry, x, go, part);
         reduce = device.prepare(CudaGeometry.reduceCall(problem), geometry, part, dw);
         biasGradient = device.prepare(CudaGeometry.biasCall(problem), geometry, go, biasPart);

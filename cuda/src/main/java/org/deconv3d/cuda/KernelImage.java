@@ -16,7 +16,7 @@ final class KernelImage {
             names.add(CudaGeometry.FORWARD + c);
             names.add(CudaGeometry.GRAD_INPUT + c);
         }
-        names.addAll(java.util.List.of(CudaGeometry.GRAD_SCALE, CudaGeometry.GRAD_FILTER, CudaGeometry.GRAD_REDUCE,
+        names.addAll(java.util.List.of(CudaGeometry.FORWARD_FINISH, CudaGeometry.GRAD_SCALE, CudaGeometry.GRAD_FILTER, CudaGeometry.GRAD_REDUCE,
                 CudaGeometry.GRAD_BIAS));
         return java.util.List.copyOf(names);
     }

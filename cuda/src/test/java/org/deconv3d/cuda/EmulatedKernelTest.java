@@ -125,6 +125,8 @@ class EmulatedKernelTest {
     void everyTileShapeAgreesWithTheReference() throws Exception {
         assumeTrue(skipped == null, skipped);
         Path dir = Files.createTempDirectory("deconv3d-emulator");
+        java.util.Set<Boolean> forwardSplit = new java.util.HashSet<>();
+        java.util.Set<Boolean> inputGradientSplit = new java.util.HashSet<>();
         try {
             for (int channels : new int[] {5, 16, 24, 40, 70}) {
                 for (int groups : new int[] {1, 2}) {
@@ -134,6 +136,8 @@ class EmulatedKernelTest {
                             .strides(2, 1, 2).groups(groups).padding(org.deconv3d.Padding.SAME).build();
                     assertEquals(channels, p.inChannelsPerGroup());
                     Case c = Case.of(p, channels * 31L + groups, true, true);
+                    forwardSplit.add(CudaGeometry.forwardSplit(p, CudaGeometry.phaseTable(p))[0] > 1);
+                    inputGradientSplit.add(CudaGeometry.inputGradientSplit(p)[0] > 1);
                     float[] y = new float[p.outputLength()];
                     try (CudaPlan plan = new CudaPlan(new EmulatorDevice(EMULATOR, dir), p, c.filter(), c.bias())) {
                         plan.run(c.input(), y);
@@ -146,6 +150,8 @@ class EmulatedKernelTest {
         } finally {
             deleteAll(dir);
         }
+        assertEquals(java.util.Set.of(true, false), forwardSplit, "forwards with and without channel splits");
+        assertEquals(java.util.Set.of(true, false), inputGradientSplit, "input gradients with and without splits");
     }
 
     private static void deleteAll(Path dir) throws IOException {

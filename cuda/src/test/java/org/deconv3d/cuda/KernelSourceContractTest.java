@@ -78,7 +78,8 @@ class KernelSourceContractTest {
         for (String name : List.of("THREADS_X", "THREADS_Y", "FILTER_TILE", "BIAS_CHANNELS", "BIAS_ROWS")) {
             assertEquals(define(name), javaConstant(name), name);
         }
-        assertEquals(define("SCALE_THREADS"), CudaGeometry.LINEAR_THREADS);
+        assertEquals(define("LINEAR_THREADS"), CudaGeometry.LINEAR_THREADS);
+        assertEquals(define("CHUNK"), CudaGeometry.CHUNK);
     }
 
     @Test
