@@ -27,11 +27,14 @@ done
 gencode+=(-gencode "arch=compute_120,code=compute_120")
 
 mkdir -p "$out"
-nvcc --fatbin -O3 -Werror all-warnings -Xptxas -v "${gencode[@]}" -o "$out/deconv3d.fatbin" "$source_file" \
+nvcc --fatbin --threads 0 -O3 -Werror all-warnings -Xptxas -v "${gencode[@]}" -o "$out/deconv3d.fatbin" "$source_file" \
   2> "$out/ptxas.log"
 {
   echo "# ptxas resource usage of deconv3d.cu ($(nvcc --version | tail -n 1)); regenerate: build-image.sh --update"
-  grep -v -e 'Compile time' "$out/ptxas.log" | sed 's/^ptxas info    : //'
+  # One record per kernel and architecture, sorted: nvcc --threads interleaves the architectures' logs.
+  grep -v -e 'Compile time' -e 'bytes gmem' "$out/ptxas.log" | sed 's/^ptxas info    : //' \
+    | awk '/^Compiling entry function/ { if (r != "") print r; r = $0; next } { r = r "\t" $0 } END { if (r != "") print r }' \
+    | sort | tr '\t' '\n'
 } > "$out/resource-report.txt"
 
 if [ "${1:-}" = "--update" ]; then

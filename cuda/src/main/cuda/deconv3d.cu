@@ -38,6 +38,9 @@ enum {
 
 enum { P_CD, P_CH, P_CW, P_JD, P_JH, P_JW, P_FIRST_TILE, PHASE_INTS };
 
+// A coordinate no bounds check accepts, even with a tap's offset added: marks a tile's slots past the data's end.
+#define NO_POSITION (-(1 << 30))
+
 enum { ACT_NONE = 0, ACT_RELU = 1, ACT_LEAKY_RELU = 2, ACT_SIGMOID = 3, ACT_TANH = 4 };
 
 __device__ __forceinline__ int floor_div(int a, int b) {
@@ -287,8 +290,10 @@ __device__ __forceinline__ void input_gradient_tile(const int* __restrict__ g, c
     constexpr int TILE_P = THREADS_Y * PI, TILE_C = THREADS_X * CJ;
     __shared__ float gs[CHUNK][TILE_P + 1];
     __shared__ float ws[CHUNK][TILE_C + 1];
-    // Per position of the tile: its (n, id, ih, iw) (n < 0: past the input's end).
-    __shared__ int s_n[TILE_P], s_id[TILE_P], s_ih[TILE_P], s_iw[TILE_P];
+    // Per position of the tile: the output position tap (0,0,0) reaches, per axis (od < 0 past the input's end
+    // too: NO_POSITION), and as an index; tap t adds t*dil per axis. Index math once per tile, adds per tap.
+    __shared__ int s_od[TILE_P], s_oh[TILE_P], s_ow[TILE_P];
+    __shared__ long long s_o[TILE_P];
 
     const int cin = g[G_CIN], cout = g[G_COUT], groups = g[G_GROUPS];
     const int xd = g[G_XD], xh = g[G_XH], xw = g[G_XW];
@@ -309,12 +314,16 @@ __device__ __forceinline__ void input_gradient_tile(const int* __restrict__ g, c
     for (int p = tid; p < TILE_P; p += THREADS) {
         const long long pos = p0 + p;
         if (pos < positions) {
-            s_iw[p] = (int) (pos % xw);
-            s_ih[p] = (int) (pos / xw % xh);
-            s_id[p] = (int) (pos / ((long long) xw * xh) % xd);
-            s_n[p] = (int) (pos / ((long long) xw * xh * xd));
+            const int iw = (int) (pos % xw);
+            const int ih = (int) (pos / xw % xh);
+            const int id = (int) (pos / ((long long) xw * xh) % xd);
+            const int n = (int) (pos / ((long long) xw * xh * xd));
+            s_od[p] = id * g[G_SD] - g[G_PD];
+            s_oh[p] = ih * g[G_SH] - g[G_PH];
+            s_ow[p] = iw * g[G_SW] - g[G_PW];
+            s_o[p] = (((long long) n * od_size + s_od[p]) * oh_size + s_oh[p]) * ow_size + s_ow[p];
         } else {
-            s_n[p] = -1;
+            s_od[p] = NO_POSITION;
         }
     }
     __syncthreads();
@@ -329,19 +338,17 @@ __device__ __forceinline__ void input_gradient_tile(const int* __restrict__ g, c
             for (int tw = 0; tw < kw; tw++) {
                 const int tap = (td * kh + th) * kw + tw;
                 const float* wt = w + ((size_t) group * taps + tap) * cin_g * cout_g;
+                const int off_d = td * g[G_DD], off_h = th * g[G_DH], off_w = tw * g[G_DW];
+                const long long shift = ((long long) off_d * oh_size + off_h) * ow_size + off_w;
                 for (int c0 = c_first; c0 < c_end; c0 += CHUNK) {
                     for (int idx = tid; idx < TILE_P * CHUNK; idx += THREADS) {
                         const int p = idx / CHUNK, c = idx % CHUNK;
                         const int co = c0 + c;
+                        const int od = s_od[p] + off_d, oh = s_oh[p] + off_h, ow = s_ow[p] + off_w;
                         float v = 0.0f;
-                        if (s_n[p] >= 0 && co < c_end) {
-                            const int od = reached(s_id[p], td, g[G_SD], g[G_DD], g[G_PD], od_size);
-                            const int oh = reached(s_ih[p], th, g[G_SH], g[G_DH], g[G_PH], oh_size);
-                            const int ow = reached(s_iw[p], tw, g[G_SW], g[G_DW], g[G_PW], ow_size);
-                            if (od >= 0 && oh >= 0 && ow >= 0) {
-                                v = go[((size_t) (((long long) s_n[p] * od_size + od) * oh_size + oh) * ow_size + ow)
-                                       * cout + group * cout_g + co];
-                            }
+                        if (co < c_end && od >= 0 && od < od_size && oh >= 0 && oh < oh_size && ow >= 0
+                                && ow < ow_size) {
+                            v = go[(size_t) (s_o[p] + shift) * cout + group * cout_g + co];
                         }
                         gs[c][p] = v;
                     }
@@ -361,7 +368,7 @@ __device__ __forceinline__ void input_gradient_tile(const int* __restrict__ g, c
     float* out = dx + split * (size_t) positions * cin;
     for (int i = 0; i < PI; i++) {
         const int p = ty + THREADS_Y * i;
-        if (s_n[p] < 0) continue;
+        if (p0 + p >= positions) continue;
         const size_t base = (size_t) (p0 + p) * cin + group * cin_g;
         for (int j = 0; j < CJ; j++) {
             const int ci = ci0 + tx + THREADS_X * j;
@@ -381,19 +388,19 @@ INPUT_GRADIENT_KERNEL(deconv3d_grad_input_c64, 4, 4)
 INPUT_GRADIENT_KERNEL(deconv3d_grad_input_c32, 8, 2)
 INPUT_GRADIENT_KERNEL(deconv3d_grad_input_c16, 16, 1)
 
-#define FILTER_TILE 64
-
-// A block owns FILTER_TILE input channels x FILTER_TILE output channels of one (group, tap) and sums them over its
-// span of input positions (split `split` of `splits`, positions in order), staging CHUNK positions of x and go at a
-// time; it writes its partial sums to partial[split] in the packed layout [group][tap][ci][co].
+// A block owns TILE_I = 16*PI input channels x TILE_O = 16*CJ output channels of one (group, tap) and sums them over
+// its span of input positions (split `split` of `splits`, positions in order), staging CHUNK positions of x and go
+// at a time; it writes its partial sums to partial[split] in the packed layout [group][tap][ci][co].
 // deconv3d_grad_reduce then adds the splits in order: deterministic, and enough blocks for a small filter over a
-// large volume.
-extern "C" __global__ void __launch_bounds__(THREADS, 2)
-deconv3d_grad_filter(const int* __restrict__ g, const float* __restrict__ x, const float* __restrict__ go,
-                     float* __restrict__ partial, int splits, int span)
+// large volume. The tile shape follows the channel counts (16, 32 or 64 each), so few channels waste no FMAs.
+template <int PI, int CJ>
+__device__ __forceinline__ void filter_gradient_tile(const int* __restrict__ g, const float* __restrict__ x,
+                                                     const float* __restrict__ go, float* __restrict__ partial,
+                                                     int span)
 {
-    __shared__ float xs[CHUNK][FILTER_TILE + 1];
-    __shared__ float gs[CHUNK][FILTER_TILE + 1];
+    constexpr int TILE_I = THREADS_Y * PI, TILE_O = THREADS_X * CJ;
+    __shared__ float xs[CHUNK][TILE_I + 1];
+    __shared__ float gs[CHUNK][TILE_O + 1];
     // Per position of the chunk: the input position's index and the output position its tap reaches (-1: none).
     __shared__ long long s_x[CHUNK], s_go[CHUNK];
 
@@ -407,18 +414,18 @@ deconv3d_grad_filter(const int* __restrict__ g, const float* __restrict__ x, con
     const int tx = threadIdx.x, ty = threadIdx.y, tid = ty * THREADS_X + tx;
     const int tap = blockIdx.x % taps;
     const int split = blockIdx.x / taps;
-    const int co_tiles = (cout_g + FILTER_TILE - 1) / FILTER_TILE;
-    const int ci0 = (blockIdx.y / co_tiles) * FILTER_TILE;
-    const int co0 = (blockIdx.y % co_tiles) * FILTER_TILE;
+    const int co_tiles = (cout_g + TILE_O - 1) / TILE_O;
+    const int ci0 = (blockIdx.y / co_tiles) * TILE_I;
+    const int co0 = (blockIdx.y % co_tiles) * TILE_O;
     const int group = blockIdx.z;
     const int td = tap / (kh * kw), th = tap / kw % kh, tw = tap % kw;
     const long long total = (long long) n_size * xd * xh * xw;
     const long long first = (long long) split * span;
     const long long end = first + span < total ? first + span : total;
 
-    float acc[4][4];
-    for (int i = 0; i < 4; i++)
-        for (int j = 0; j < 4; j++)
+    float acc[PI][CJ];
+    for (int i = 0; i < PI; i++)
+        for (int j = 0; j < CJ; j++)
             acc[i][j] = 0.0f;
 
     for (long long q0 = first; q0 < end; q0 += CHUNK) {
@@ -442,32 +449,48 @@ deconv3d_grad_filter(const int* __restrict__ g, const float* __restrict__ x, con
         }
         __syncthreads();
         // x: consecutive threads read consecutive channels of one position; go likewise.
-        for (int idx = tid; idx < CHUNK * FILTER_TILE; idx += THREADS) {
-            const int q = idx / FILTER_TILE, c = idx % FILTER_TILE;
-            float xv = 0.0f, gv = 0.0f;
-            if (s_go[q] >= 0) {
-                if (ci0 + c < cin_g) xv = x[(size_t) s_x[q] * cin + group * cin_g + ci0 + c];
-                if (co0 + c < cout_g) gv = go[(size_t) s_go[q] * cout + group * cout_g + co0 + c];
-            }
-            xs[q][c] = xv;
-            gs[q][c] = gv;
+        for (int idx = tid; idx < CHUNK * TILE_I; idx += THREADS) {
+            const int q = idx / TILE_I, c = idx % TILE_I;
+            xs[q][c] = s_go[q] >= 0 && ci0 + c < cin_g ? x[(size_t) s_x[q] * cin + group * cin_g + ci0 + c] : 0.0f;
+        }
+        for (int idx = tid; idx < CHUNK * TILE_O; idx += THREADS) {
+            const int q = idx / TILE_O, c = idx % TILE_O;
+            gs[q][c] = s_go[q] >= 0 && co0 + c < cout_g
+                    ? go[(size_t) s_go[q] * cout + group * cout_g + co0 + c] : 0.0f;
         }
         __syncthreads();
-        accumulate_chunk<4, 4>(acc, xs, gs, ty, tx);
+        accumulate_chunk<PI, CJ>(acc, xs, gs, ty, tx);
         __syncthreads();
     }
 
     float* out = partial + (size_t) split * groups * taps * cin_g * cout_g
             + ((size_t) group * taps + tap) * cin_g * cout_g;
-    for (int i = 0; i < 4; i++) {
+    for (int i = 0; i < PI; i++) {
         const int ci = ci0 + ty + THREADS_Y * i;
         if (ci >= cin_g) continue;
-        for (int j = 0; j < 4; j++) {
+        for (int j = 0; j < CJ; j++) {
             const int co = co0 + tx + THREADS_X * j;
             if (co < cout_g) out[(size_t) ci * cout_g + co] = acc[i][j];
         }
     }
 }
+
+// The filter gradient's nine tile shapes, named by their input and output channels per tile.
+#define FILTER_GRADIENT_KERNEL(NAME, PI, CJ)                                                                     \
+    extern "C" __global__ void __launch_bounds__(THREADS, 3)                                                        \
+    NAME(const int* __restrict__ g, const float* __restrict__ x, const float* __restrict__ go,                     \
+         float* __restrict__ partial, int span) {                                                                  \
+        filter_gradient_tile<PI, CJ>(g, x, go, partial, span);                                                     \
+    }
+FILTER_GRADIENT_KERNEL(deconv3d_grad_filter_i16_o16, 1, 1)
+FILTER_GRADIENT_KERNEL(deconv3d_grad_filter_i16_o32, 1, 2)
+FILTER_GRADIENT_KERNEL(deconv3d_grad_filter_i16_o64, 1, 4)
+FILTER_GRADIENT_KERNEL(deconv3d_grad_filter_i32_o16, 2, 1)
+FILTER_GRADIENT_KERNEL(deconv3d_grad_filter_i32_o32, 2, 2)
+FILTER_GRADIENT_KERNEL(deconv3d_grad_filter_i32_o64, 2, 4)
+FILTER_GRADIENT_KERNEL(deconv3d_grad_filter_i64_o16, 4, 1)
+FILTER_GRADIENT_KERNEL(deconv3d_grad_filter_i64_o32, 4, 2)
+FILTER_GRADIENT_KERNEL(deconv3d_grad_filter_i64_o64, 4, 4)
 
 // out[j] = partial[0][j] + partial[1][j] + ... in split order (the filter's and the bias's partial sums).
 extern "C" __global__ void __launch_bounds__(LINEAR_THREADS)

@@ -26,18 +26,43 @@ INPUT_GRADIENT_DECL(deconv3d_grad_input_c64)
 extern "C" void deconv3d_forward_finish(const int* g, const float* partial, const float* bias, float* y, int splits,
                                         int count);
 extern "C" void deconv3d_grad_scale(const int* g, float* go, const float* y, int count);
-extern "C" void deconv3d_grad_filter(const int* g, const float* x, const float* go, float* partial, int splits,
-                                     int span);
+#define FILTER_GRADIENT_DECL(NAME) \
+    extern "C" void NAME(const int* g, const float* x, const float* go, float* partial, int span);
+FILTER_GRADIENT_DECL(deconv3d_grad_filter_i16_o16)
+FILTER_GRADIENT_DECL(deconv3d_grad_filter_i16_o32)
+FILTER_GRADIENT_DECL(deconv3d_grad_filter_i16_o64)
+FILTER_GRADIENT_DECL(deconv3d_grad_filter_i32_o16)
+FILTER_GRADIENT_DECL(deconv3d_grad_filter_i32_o32)
+FILTER_GRADIENT_DECL(deconv3d_grad_filter_i32_o64)
+FILTER_GRADIENT_DECL(deconv3d_grad_filter_i64_o16)
+FILTER_GRADIENT_DECL(deconv3d_grad_filter_i64_o32)
+FILTER_GRADIENT_DECL(deconv3d_grad_filter_i64_o64)
 extern "C" void deconv3d_grad_reduce(const int* g, const float* partial, float* out, int splits, int count);
 extern "C" void deconv3d_grad_bias(const int* g, const float* go, float* partial, int span);
 
 using Forward = void (*)(const int*, const int*, const float*, const float*, const float*, float*, int, int, int);
 using InputGradient = void (*)(const int*, const float*, const float*, float*, int);
+using FilterGradient = void (*)(const int*, const float*, const float*, float*, int);
 
 static Forward forward_kernel(const std::string& name) {
     if (name == "deconv3d_forward_c16") return deconv3d_forward_c16;
     if (name == "deconv3d_forward_c32") return deconv3d_forward_c32;
     if (name == "deconv3d_forward_c64") return deconv3d_forward_c64;
+    return nullptr;
+}
+
+static FilterGradient filter_gradient_kernel(const std::string& name) {
+#define FILTER_GRADIENT_CASE(NAME) \
+    if (name == #NAME) return NAME;
+    FILTER_GRADIENT_CASE(deconv3d_grad_filter_i16_o16)
+    FILTER_GRADIENT_CASE(deconv3d_grad_filter_i16_o32)
+    FILTER_GRADIENT_CASE(deconv3d_grad_filter_i16_o64)
+    FILTER_GRADIENT_CASE(deconv3d_grad_filter_i32_o16)
+    FILTER_GRADIENT_CASE(deconv3d_grad_filter_i32_o32)
+    FILTER_GRADIENT_CASE(deconv3d_grad_filter_i32_o64)
+    FILTER_GRADIENT_CASE(deconv3d_grad_filter_i64_o16)
+    FILTER_GRADIENT_CASE(deconv3d_grad_filter_i64_o32)
+    FILTER_GRADIENT_CASE(deconv3d_grad_filter_i64_o64)
     return nullptr;
 }
 
@@ -99,9 +124,9 @@ int main(int argc, char** argv) {
         } else if (input_gradient_kernel(name) && args.size() == 4 && ints.size() == 1) {
             cuda_shim::launch(grid, block, input_gradient_kernel(name), (const int*) I(0), (const float*) F(1),
                               (const float*) F(2), F(3), ints[0]);
-        } else if (name == "deconv3d_grad_filter" && args.size() == 4 && ints.size() == 2) {
-            cuda_shim::launch(grid, block, deconv3d_grad_filter, (const int*) I(0), (const float*) F(1),
-                              (const float*) F(2), F(3), ints[0], ints[1]);
+        } else if (filter_gradient_kernel(name) && args.size() == 4 && ints.size() == 1) {
+            cuda_shim::launch(grid, block, filter_gradient_kernel(name), (const int*) I(0), (const float*) F(1),
+                              (const float*) F(2), F(3), ints[0]);
         } else if (name == "deconv3d_grad_reduce" && args.size() == 3 && ints.size() == 2) {
             cuda_shim::launch(grid, block, deconv3d_grad_reduce, (const int*) I(0), (const float*) F(1), F(2),
                               ints[0], ints[1]);

@@ -25,8 +25,6 @@ final class CudaGeometry {
      * sums added in order by a second kernel. A constant, not the device's size, so results are the same anywhere.
      */
     static final int TILE_BLOCKS = 512;
-    /** Input and output channels per block of the filter gradient (FILTER_TILE in deconv3d.cu). */
-    static final int FILTER_TILE = 64;
     /** Channels and rows of the bias gradient's blocks (BIAS_CHANNELS, BIAS_ROWS in deconv3d.cu). */
     static final int BIAS_CHANNELS = 32;
     static final int BIAS_ROWS = 8;
@@ -47,6 +45,7 @@ final class CudaGeometry {
     static final String FORWARD_FINISH = "deconv3d_forward_finish";
     static final String GRAD_SCALE = "deconv3d_grad_scale";
     static final String GRAD_INPUT = "deconv3d_grad_input_c";
+    /** The filter gradient's kernels: "_i{input channels per tile}_o{output channels per tile}" appended. */
     static final String GRAD_FILTER = "deconv3d_grad_filter";
     static final String GRAD_REDUCE = "deconv3d_grad_reduce";
     static final String GRAD_BIAS = "deconv3d_grad_bias";
@@ -214,22 +213,31 @@ final class CudaGeometry {
      */
     static int filterSplits(Deconv3dProblem p) {
         long positions = (long) p.inputLength() / p.inChannels();
-        long tiles = (long) taps(p) * ceilDiv(p.inChannelsPerGroup(), FILTER_TILE)
-                * ceilDiv(p.outChannelsPerGroup(), FILTER_TILE) * p.groups();
+        long tiles = (long) taps(p) * filterTiles(p) * p.groups();
         long wanted = ceilDiv(FILTER_BLOCKS, tiles);
         long byMemory = (1L << 26) / Math.max(1, p.filterLength()); // partial filters: at most 256 MiB
         long most = Math.min(Math.min(MAX_SPLITS, byMemory), positions / MIN_SPAN);
         return (int) Math.max(1, Math.min(wanted, most));
     }
 
-    /** The filter gradient's partial sums (buffers: geometry, x, go, partial). */
+    /** The filter gradient's (input, output) channel tiles of a group. */
+    private static int filterTiles(Deconv3dProblem p) {
+        int ci = p.inChannelsPerGroup(), co = p.outChannelsPerGroup();
+        return ceilDiv(ci, tileChannels(ci)) * ceilDiv(co, tileChannels(co));
+    }
+
+    /**
+     * The filter gradient's partial sums (buffers: geometry, x, go, partial; ints: positions per split). Grid: taps
+     * times splits x channel tiles x groups; the tile's channels follow the layer's (16, 32 or 64 each way).
+     */
     static Call filterGradientCall(Deconv3dProblem p) {
         int splits = filterSplits(p);
         long positions = (long) p.inputLength() / p.inChannels();
         int span = (int) ceilDiv(positions, splits);
-        int tiles = ceilDiv(p.inChannelsPerGroup(), FILTER_TILE) * ceilDiv(p.outChannelsPerGroup(), FILTER_TILE);
-        return new Call(GRAD_FILTER, Math.multiplyExact(taps(p), splits), tiles, p.groups(), THREADS_X, THREADS_Y,
-                new int[] {splits, span});
+        String kernel = GRAD_FILTER + "_i" + tileChannels(p.inChannelsPerGroup()) + "_o"
+                + tileChannels(p.outChannelsPerGroup());
+        return new Call(kernel, Math.multiplyExact(taps(p), splits), filterTiles(p), p.groups(), THREADS_X,
+                THREADS_Y, new int[] {span});
     }
 
     /** The partial filters added in split order into the packed filter gradient (buffers: geometry, partial, dw). */

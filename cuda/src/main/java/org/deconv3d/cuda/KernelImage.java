@@ -15,8 +15,11 @@ final class KernelImage {
         for (int c : CudaGeometry.TILE_CHANNELS) {
             names.add(CudaGeometry.FORWARD + c);
             names.add(CudaGeometry.GRAD_INPUT + c);
+            for (int o : CudaGeometry.TILE_CHANNELS) {
+                names.add(CudaGeometry.GRAD_FILTER + "_i" + c + "_o" + o);
+            }
         }
-        names.addAll(java.util.List.of(CudaGeometry.FORWARD_FINISH, CudaGeometry.GRAD_SCALE, CudaGeometry.GRAD_FILTER, CudaGeometry.GRAD_REDUCE,
+        names.addAll(java.util.List.of(CudaGeometry.FORWARD_FINISH, CudaGeometry.GRAD_SCALE, CudaGeometry.GRAD_REDUCE,
                 CudaGeometry.GRAD_BIAS));
         return java.util.List.copyOf(names);
     }

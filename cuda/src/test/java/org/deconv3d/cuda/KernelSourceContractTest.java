@@ -75,7 +75,7 @@ class KernelSourceContractTest {
 
     @Test
     void blockShapesMatch() throws ReflectiveOperationException {
-        for (String name : List.of("THREADS_X", "THREADS_Y", "FILTER_TILE", "BIAS_CHANNELS", "BIAS_ROWS")) {
+        for (String name : List.of("THREADS_X", "THREADS_Y", "BIAS_CHANNELS", "BIAS_ROWS")) {
             assertEquals(define(name), javaConstant(name), name);
         }
         assertEquals(define("LINEAR_THREADS"), CudaGeometry.LINEAR_THREADS);
@@ -96,6 +96,13 @@ class KernelSourceContractTest {
                 int pi = Integer.parseInt(m.group(1)), cj = Integer.parseInt(m.group(2));
                 assertEquals(c, CudaGeometry.THREADS_X * cj, kernel + ": channels per tile");
                 assertEquals(CudaGeometry.tilePositions(c), CudaGeometry.THREADS_Y * pi, kernel + ": positions");
+            }
+            for (int o : CudaGeometry.TILE_CHANNELS) {
+                String kernel = CudaGeometry.GRAD_FILTER + "_i" + c + "_o" + o;
+                Matcher m = Pattern.compile("_KERNEL\\(" + kernel + ", (\\d+), (\\d+)\\)").matcher(CU);
+                assertTrue(m.find(), kernel);
+                assertEquals(c, CudaGeometry.THREADS_Y * Integer.parseInt(m.group(1)), kernel + ": input channels");
+                assertEquals(o, CudaGeometry.THREADS_X * Integer.parseInt(m.group(2)), kernel + ": output channels");
             }
         }
     }
