@@ -26,6 +26,8 @@
 #define THREADS_Y 16
 #define THREADS (THREADS_X * THREADS_Y)
 #define LINEAR_THREADS 256
+// Positions per window of the filter gradient: one per thread of a block.
+#define WINDOW THREADS
 
 enum {
     G_N, G_CIN, G_COUT, G_GROUPS,
@@ -156,43 +158,60 @@ __device__ __forceinline__ void forward_tile(const int* __restrict__ g, const in
         for (int j = 0; j < CJ; j++)
             acc[i][j] = 0.0f;
 
-    for (int td = 0; td < kd; td++) {
-        const int nd = cd + pd - td * dd;
-        if (floor_mod(nd, sd) != 0) continue;
-        const int off_d = floor_div(nd, sd);
-        for (int th = 0; th < kh; th++) {
-            const int nh = ch + ph - th * dh;
-            if (floor_mod(nh, sh) != 0) continue;
-            const int off_h = floor_div(nh, sh);
-            for (int tw = 0; tw < kw; tw++) {
-                const int nw = cw + pw - tw * dw;
-                if (floor_mod(nw, sw) != 0) continue;
-                const int off_w = floor_div(nw, sw);
-                const long long shift = ((long long) off_d * xh + off_h) * xw + off_w;
-                const int tap = (td * kh + th) * kw + tw;
-                const float* wt = w + ((size_t) group * taps + tap) * cin_g * cout_g;
-                for (int c0 = c_first; c0 < c_end; c0 += CHUNK) {
-                    // Inputs: consecutive threads read consecutive channels of one position (coalesced).
-                    for (int idx = tid; idx < TILE_P * CHUNK; idx += THREADS) {
-                        const int p = idx / CHUNK, c = idx % CHUNK;
-                        const int id = s_jd[p] + off_d, ih = s_jh[p] + off_h, iw = s_jw[p] + off_w;
-                        const int ci = c0 + c;
-                        xs[c][p] = (s_jd[p] >= 0 && id >= 0 && id < xd && ih >= 0 && ih < xh && iw >= 0 && iw < xw
-                                    && ci < c_end)
-                                ? x[(size_t) (s_in[p] + shift) * cin + group * cin_g + ci]
-                                : 0.0f;
-                    }
-                    for (int idx = tid; idx < CHUNK * TILE_C; idx += THREADS) {
-                        const int c = idx / TILE_C, o = idx % TILE_C;
-                        const int ci = c0 + c;
-                        ws[c][o] = (ci < c_end && co0 + o < cout_g) ? wt[(size_t) ci * cout_g + co0 + o] : 0.0f;
-                    }
-                    __syncthreads();
-                    accumulate_chunk<PI, CJ>(acc, xs, ws, ty, tx);
-                    __syncthreads();
-                }
+    // Steps (tap of the phase, chunk of input channels), taps ascending: the tap's input offset per axis.
+    int tap = -1, c0 = c_first, off_d = 0, off_h = 0, off_w = 0;
+    auto next_tap = [&]() {
+        for (tap++; tap < taps; tap++) {
+            const int nd = cd + pd - tap / (kh * kw) * dd;
+            const int nh = ch + ph - tap / kw % kh * dh;
+            const int nw = cw + pw - tap % kw * dw;
+            if (floor_mod(nd, sd) == 0 && floor_mod(nh, sh) == 0 && floor_mod(nw, sw) == 0) {
+                off_d = floor_div(nd, sd);
+                off_h = floor_div(nh, sh);
+                off_w = floor_div(nw, sw);
+                return;
             }
         }
+    };
+    // The step's inputs and weights into registers: this thread's fixed slots of the shared tiles.
+    float xr[PI], wr[CJ];
+    auto load = [&]() {
+        const long long shift = ((long long) off_d * xh + off_h) * xw + off_w;
+        const float* wt = w + ((size_t) group * taps + tap) * cin_g * cout_g;
+        for (int k = 0; k < PI; k++) {
+            // Consecutive threads read consecutive channels of one position (coalesced).
+            const int idx = tid + THREADS * k, p = idx / CHUNK, ci = c0 + idx % CHUNK;
+            const int id = s_jd[p] + off_d, ih = s_jh[p] + off_h, iw = s_jw[p] + off_w;
+            xr[k] = (s_jd[p] >= 0 && id >= 0 && id < xd && ih >= 0 && ih < xh && iw >= 0 && iw < xw && ci < c_end)
+                    ? x[(size_t) (s_in[p] + shift) * cin + group * cin_g + ci]
+                    : 0.0f;
+        }
+        for (int k = 0; k < CJ; k++) {
+            const int idx = tid + THREADS * k, ci = c0 + idx / TILE_C, o = idx % TILE_C;
+            wr[k] = (ci < c_end && co0 + o < cout_g) ? wt[(size_t) ci * cout_g + co0 + o] : 0.0f;
+        }
+    };
+    // Software pipelining: the next step's global loads are in flight while this step's tiles are multiplied.
+    next_tap();
+    if (tap < taps) load();
+    while (tap < taps) {
+        for (int k = 0; k < PI; k++) {
+            const int idx = tid + THREADS * k;
+            xs[idx % CHUNK][idx / CHUNK] = xr[k];
+        }
+        for (int k = 0; k < CJ; k++) {
+            const int idx = tid + THREADS * k;
+            ws[idx / TILE_C][idx % TILE_C] = wr[k];
+        }
+        __syncthreads();
+        c0 += CHUNK;
+        if (c0 >= c_end) {
+            c0 = c_first;
+            next_tap();
+        }
+        if (tap < taps) load();
+        accumulate_chunk<PI, CJ>(acc, xs, ws, ty, tx);
+        __syncthreads();
     }
 
     const int kind = g[G_ACTIVATION];
@@ -333,36 +352,44 @@ __device__ __forceinline__ void input_gradient_tile(const int* __restrict__ g, c
         for (int j = 0; j < CJ; j++)
             acc[i][j] = 0.0f;
 
-    for (int td = 0; td < kd; td++) {
-        for (int th = 0; th < kh; th++) {
-            for (int tw = 0; tw < kw; tw++) {
-                const int tap = (td * kh + th) * kw + tw;
-                const float* wt = w + ((size_t) group * taps + tap) * cin_g * cout_g;
-                const int off_d = td * g[G_DD], off_h = th * g[G_DH], off_w = tw * g[G_DW];
-                const long long shift = ((long long) off_d * oh_size + off_h) * ow_size + off_w;
-                for (int c0 = c_first; c0 < c_end; c0 += CHUNK) {
-                    for (int idx = tid; idx < TILE_P * CHUNK; idx += THREADS) {
-                        const int p = idx / CHUNK, c = idx % CHUNK;
-                        const int co = c0 + c;
-                        const int od = s_od[p] + off_d, oh = s_oh[p] + off_h, ow = s_ow[p] + off_w;
-                        float v = 0.0f;
-                        if (co < c_end && od >= 0 && od < od_size && oh >= 0 && oh < oh_size && ow >= 0
-                                && ow < ow_size) {
-                            v = go[(size_t) (s_o[p] + shift) * cout + group * cout_g + co];
-                        }
-                        gs[c][p] = v;
-                    }
-                    for (int idx = tid; idx < CHUNK * TILE_C; idx += THREADS) {
-                        const int c = idx / TILE_C, o = idx % TILE_C;
-                        const int co = c0 + c, ci = ci0 + o;
-                        ws[c][o] = (co < c_end && ci < cin_g) ? wt[(size_t) ci * cout_g + co] : 0.0f;
-                    }
-                    __syncthreads();
-                    accumulate_chunk<PI, CJ>(acc, gs, ws, ty, tx);
-                    __syncthreads();
-                }
-            }
+    // Steps (tap, chunk of output channels), taps ascending; software pipelined as the forward.
+    int tap = 0, c0 = c_first;
+    float gr[PI], wr[CJ];
+    auto load = [&]() {
+        const int off_d = tap / (kh * kw) * g[G_DD], off_h = tap / kw % kh * g[G_DH], off_w = tap % kw * g[G_DW];
+        const long long shift = ((long long) off_d * oh_size + off_h) * ow_size + off_w;
+        const float* wt = w + ((size_t) group * taps + tap) * cin_g * cout_g;
+        for (int k = 0; k < PI; k++) {
+            const int idx = tid + THREADS * k, p = idx / CHUNK, co = c0 + idx % CHUNK;
+            const int od = s_od[p] + off_d, oh = s_oh[p] + off_h, ow = s_ow[p] + off_w;
+            gr[k] = (co < c_end && od >= 0 && od < od_size && oh >= 0 && oh < oh_size && ow >= 0 && ow < ow_size)
+                    ? go[(size_t) (s_o[p] + shift) * cout + group * cout_g + co]
+                    : 0.0f;
         }
+        for (int k = 0; k < CJ; k++) {
+            const int idx = tid + THREADS * k, co = c0 + idx / TILE_C, ci = ci0 + idx % TILE_C;
+            wr[k] = (co < c_end && ci < cin_g) ? wt[(size_t) ci * cout_g + co] : 0.0f;
+        }
+    };
+    load();
+    while (tap < taps) {
+        for (int k = 0; k < PI; k++) {
+            const int idx = tid + THREADS * k;
+            gs[idx % CHUNK][idx / CHUNK] = gr[k];
+        }
+        for (int k = 0; k < CJ; k++) {
+            const int idx = tid + THREADS * k;
+            ws[idx / TILE_C][idx % TILE_C] = wr[k];
+        }
+        __syncthreads();
+        c0 += CHUNK;
+        if (c0 >= c_end) {
+            c0 = c_first;
+            tap++;
+        }
+        if (tap < taps) load();
+        accumulate_chunk<PI, CJ>(acc, gs, ws, ty, tx);
+        __syncthreads();
     }
 
     float* out = dx + split * (size_t) positions * cin;
@@ -401,8 +428,8 @@ __device__ __forceinline__ void filter_gradient_tile(const int* __restrict__ g, 
     constexpr int TILE_I = THREADS_Y * PI, TILE_O = THREADS_X * CJ;
     __shared__ float xs[CHUNK][TILE_I + 1];
     __shared__ float gs[CHUNK][TILE_O + 1];
-    // Per position of the chunk: the input position's index and the output position its tap reaches (-1: none).
-    __shared__ long long s_x[CHUNK], s_go[CHUNK];
+    // Per position of the window: the output position its tap reaches (-1: none).
+    __shared__ long long s_go[WINDOW];
 
     const int n_size = g[G_N], cin = g[G_CIN], cout = g[G_COUT], groups = g[G_GROUPS];
     const int xd = g[G_XD], xh = g[G_XH], xw = g[G_XW];
@@ -428,11 +455,28 @@ __device__ __forceinline__ void filter_gradient_tile(const int* __restrict__ g, 
         for (int j = 0; j < CJ; j++)
             acc[i][j] = 0.0f;
 
-    for (long long q0 = first; q0 < end; q0 += CHUNK) {
-        if (tid < CHUNK) {
-            const long long pos = q0 + tid;
+    // Positions in windows of WINDOW (one reach computed per thread), each window's chunks software pipelined.
+    float xr[PI], gr[CJ];
+    long long q0 = first, w0 = first;
+    auto load = [&]() {
+        for (int k = 0; k < PI; k++) {
+            // x: consecutive threads read consecutive channels of one position; go likewise.
+            const int idx = tid + THREADS * k, q = idx / TILE_I, c = idx % TILE_I;
+            const long long reach = s_go[q0 - w0 + q];
+            xr[k] = reach >= 0 && ci0 + c < cin_g ? x[(size_t) (q0 + q) * cin + group * cin_g + ci0 + c] : 0.0f;
+        }
+        for (int k = 0; k < CJ; k++) {
+            const int idx = tid + THREADS * k, q = idx / TILE_O, c = idx % TILE_O;
+            const long long reach = s_go[q0 - w0 + q];
+            gr[k] = reach >= 0 && co0 + c < cout_g ? go[(size_t) reach * cout + group * cout_g + co0 + c] : 0.0f;
+        }
+    };
+    for (; w0 < end; w0 += WINDOW) {
+        const long long w_end = w0 + WINDOW < end ? w0 + WINDOW : end;
+        {
+            const long long pos = w0 + tid;
             long long reach = -1;
-            if (pos < end) {
+            if (pos < w_end) {
                 const int iw = (int) (pos % xw);
                 const int ih = (int) (pos / xw % xh);
                 const int id = (int) (pos / ((long long) xw * xh) % xd);
@@ -444,23 +488,26 @@ __device__ __forceinline__ void filter_gradient_tile(const int* __restrict__ g, 
                     reach = (((long long) n * od_size + od) * oh_size + oh) * ow_size + ow;
                 }
             }
-            s_x[tid] = pos;
             s_go[tid] = reach;
         }
         __syncthreads();
-        // x: consecutive threads read consecutive channels of one position; go likewise.
-        for (int idx = tid; idx < CHUNK * TILE_I; idx += THREADS) {
-            const int q = idx / TILE_I, c = idx % TILE_I;
-            xs[q][c] = s_go[q] >= 0 && ci0 + c < cin_g ? x[(size_t) s_x[q] * cin + group * cin_g + ci0 + c] : 0.0f;
+        q0 = w0;
+        load();
+        while (q0 < w_end) {
+            for (int k = 0; k < PI; k++) {
+                const int idx = tid + THREADS * k;
+                xs[idx / TILE_I][idx % TILE_I] = xr[k];
+            }
+            for (int k = 0; k < CJ; k++) {
+                const int idx = tid + THREADS * k;
+                gs[idx / TILE_O][idx % TILE_O] = gr[k];
+            }
+            __syncthreads();
+            q0 += CHUNK;
+            if (q0 < w_end) load();
+            accumulate_chunk<PI, CJ>(acc, xs, gs, ty, tx);
+            __syncthreads();
         }
-        for (int idx = tid; idx < CHUNK * TILE_O; idx += THREADS) {
-            const int q = idx / TILE_O, c = idx % TILE_O;
-            gs[q][c] = s_go[q] >= 0 && co0 + c < cout_g
-                    ? go[(size_t) s_go[q] * cout + group * cout_g + co0 + c] : 0.0f;
-        }
-        __syncthreads();
-        accumulate_chunk<PI, CJ>(acc, xs, gs, ty, tx);
-        __syncthreads();
     }
 
     float* out = partial + (size_t) split * groups * taps * cin_g * cout_g

@@ -101,17 +101,28 @@ class EmulatedKernelTest {
         assertTrue(checked > PROBLEMS / 4, "the gradient kernels ran on only " + checked + " problems");
     }
 
-    /** Splits of the filter gradient's positions: several partial filters added in order give the same sums. */
+    /**
+     * Splits of the filter gradient's positions: several partial filters added in order give the same sums; and a
+     * split longer than the kernel's window of positions (the window loop's second, partial turn).
+     */
     @Test
     void filterGradientSplitsAddUpInOrder() throws Exception {
         assumeTrue(skipped == null, skipped);
-        Deconv3dProblem p = Deconv3dProblem.tensorflow(new int[] {2, 8, 16, 40, 3}, new int[] {2, 3, 2, 5, 3})
+        Deconv3dProblem many = Deconv3dProblem.tensorflow(new int[] {2, 8, 16, 40, 3}, new int[] {2, 3, 2, 5, 3})
                 .strides(2, 1, 3).padding(org.deconv3d.Padding.SAME).build();
-        assertTrue(CudaGeometry.filterSplits(p) > 1, "the problem must split: " + CudaGeometry.filterSplits(p));
-        Case c = Case.of(p, 7, true, true);
+        Deconv3dProblem longSpans = Deconv3dProblem.tensorflow(new int[] {1, 10, 24, 24, 3},
+                new int[] {3, 3, 3, 4, 3}).strides(2, 2, 2).padding(org.deconv3d.Padding.SAME).build();
+        assertTrue(CudaGeometry.filterSplits(many) > 1, "the problem must split: " + CudaGeometry.filterSplits(many));
+        int span = CudaGeometry.filterGradientCall(longSpans).ints()[0];
+        assertTrue(span > CudaGeometry.THREADS_X * CudaGeometry.THREADS_Y, "a span over one window: " + span);
         Path dir = Files.createTempDirectory("deconv3d-emulator");
-        try (CudaPlan plan = new CudaPlan(new EmulatorDevice(EMULATOR, dir), p, c.filter(), c.bias())) {
-            GradientCheck.check(plan, c);
+        try {
+            for (Deconv3dProblem p : new Deconv3dProblem[] {many, longSpans}) {
+                Case c = Case.of(p, 7, true, true);
+                try (CudaPlan plan = new CudaPlan(new EmulatorDevice(EMULATOR, dir), p, c.filter(), c.bias())) {
+                    GradientCheck.check(plan, c);
+                }
+            }
         } finally {
             deleteAll(dir);
         }
