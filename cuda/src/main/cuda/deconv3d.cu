@@ -299,12 +299,13 @@ deconv3d_grad_scale(const int* __restrict__ g, float* __restrict__ go, const flo
 // A block computes TILE_P input positions (flattened over (n, id, ih, iw)) times TILE_C input channels of one
 // group; per tap, chunks of CHUNK output channels of go and w go through shared memory, and each thread keeps a
 // PI x CJ register tile (positions ty + 16i, channels tx + 16j), summing taps, then channels, in order.
-// With splits > 1, as the forward: block z = split * groups + group sums output channels [split * split_channels,
-// ...) only, into dx + split * |input| (a partial buffer that deconv3d_grad_reduce adds up in order).
+// The sum runs over steps (tap, chunk of CHUNK output channels), taps ascending. With splits > 1, block
+// z = split * groups + group sums steps [split * split_steps, ...) only, into dx + split * |input| (a partial buffer
+// that deconv3d_grad_reduce adds up in order): a small input with a large filter still fills the GPU.
 template <int PI, int CJ>
 __device__ __forceinline__ void input_gradient_tile(const int* __restrict__ g, const float* __restrict__ go,
                                                     const float* __restrict__ w, float* __restrict__ dx,
-                                                    int split_channels)
+                                                    int split_steps)
 {
     constexpr int TILE_P = THREADS_Y * PI, TILE_C = THREADS_X * CJ;
     __shared__ float gs[CHUNK][TILE_P + 1];
@@ -326,8 +327,8 @@ __device__ __forceinline__ void input_gradient_tile(const int* __restrict__ g, c
     const long long p0 = (long long) blockIdx.x * TILE_P;
     const int group = blockIdx.z % groups;
     const int split = blockIdx.z / groups;
-    const int c_first = split * split_channels;
-    const int c_end = min(cout_g, c_first + split_channels);
+    const int chunks = (cout_g + CHUNK - 1) / CHUNK;
+    const int step_end = min(taps * chunks, (split + 1) * split_steps);
     const int ci0 = blockIdx.y * TILE_C;
 
     for (int p = tid; p < TILE_P; p += THREADS) {
@@ -352,27 +353,28 @@ __device__ __forceinline__ void input_gradient_tile(const int* __restrict__ g, c
         for (int j = 0; j < CJ; j++)
             acc[i][j] = 0.0f;
 
-    // Steps (tap, chunk of output channels), taps ascending; software pipelined as the forward.
-    int tap = 0, c0 = c_first;
+    // Software pipelined as the forward.
+    int step = split * split_steps;
     float gr[PI], wr[CJ];
     auto load = [&]() {
+        const int tap = step / chunks, c0 = step % chunks * CHUNK;
         const int off_d = tap / (kh * kw) * g[G_DD], off_h = tap / kw % kh * g[G_DH], off_w = tap % kw * g[G_DW];
         const long long shift = ((long long) off_d * oh_size + off_h) * ow_size + off_w;
         const float* wt = w + ((size_t) group * taps + tap) * cin_g * cout_g;
         for (int k = 0; k < PI; k++) {
             const int idx = tid + THREADS * k, p = idx / CHUNK, co = c0 + idx % CHUNK;
             const int od = s_od[p] + off_d, oh = s_oh[p] + off_h, ow = s_ow[p] + off_w;
-            gr[k] = (co < c_end && od >= 0 && od < od_size && oh >= 0 && oh < oh_size && ow >= 0 && ow < ow_size)
+            gr[k] = (co < cout_g && od >= 0 && od < od_size && oh >= 0 && oh < oh_size && ow >= 0 && ow < ow_size)
                     ? go[(size_t) (s_o[p] + shift) * cout + group * cout_g + co]
                     : 0.0f;
         }
         for (int k = 0; k < CJ; k++) {
             const int idx = tid + THREADS * k, co = c0 + idx / TILE_C, ci = ci0 + idx % TILE_C;
-            wr[k] = (co < c_end && ci < cin_g) ? wt[(size_t) ci * cout_g + co] : 0.0f;
+            wr[k] = (co < cout_g && ci < cin_g) ? wt[(size_t) ci * cout_g + co] : 0.0f;
         }
     };
     load();
-    while (tap < taps) {
+    while (step < step_end) {
         for (int k = 0; k < PI; k++) {
             const int idx = tid + THREADS * k;
             gs[idx % CHUNK][idx / CHUNK] = gr[k];
@@ -382,12 +384,7 @@ __device__ __forceinline__ void input_gradient_tile(const int* __restrict__ g, c
             ws[idx / TILE_C][idx % TILE_C] = wr[k];
         }
         __syncthreads();
-        c0 += CHUNK;
-        if (c0 >= c_end) {
-            c0 = c_first;
-            tap++;
-        }
-        if (tap < taps) load();
+        if (++step < step_end) load();
         accumulate_chunk<PI, CJ>(acc, gs, ws, ty, tx);
         __syncthreads();
     }
@@ -408,8 +405,8 @@ __device__ __forceinline__ void input_gradient_tile(const int* __restrict__ g, c
 #define INPUT_GRADIENT_KERNEL(NAME, PI, CJ)                                                                      \
     extern "C" __global__ void __launch_bounds__(THREADS, 2)                                                        \
     NAME(const int* __restrict__ g, const float* __restrict__ go, const float* __restrict__ w,                     \
-         float* __restrict__ dx, int split_channels) {                                                             \
-        input_gradient_tile<PI, CJ>(g, go, w, dx, split_channels);                                                 \
+         float* __restrict__ dx, int split_steps) {                                                                \
+        input_gradient_tile<PI, CJ>(g, go, w, dx, split_steps);                                                    \
     }
 INPUT_GRADIENT_KERNEL(deconv3d_grad_input_c64, 4, 4)
 INPUT_GRADIENT_KERNEL(deconv3d_grad_input_c32, 8, 2)

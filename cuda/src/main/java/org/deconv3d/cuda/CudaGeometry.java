@@ -171,12 +171,21 @@ final class CudaGeometry {
         return new Call(GRAD_SCALE, blocks(p.outputLength()), 1, 1, LINEAR_THREADS, 1, new int[] {p.outputLength()});
     }
 
-    /** The input gradient's channel split ({@link #channelSplit}): {splits, output channels per split}. */
+    /**
+     * The input gradient's split of its steps (tap, chunk of output channels): {splits, steps per split}. One split
+     * when the launch has {@link #TILE_BLOCKS} blocks already; else enough to reach it, at most one per step, with
+     * their partial results under 256 MiB.
+     */
     static int[] inputGradientSplit(Deconv3dProblem p) {
         int tileC = tileChannels(p.inChannelsPerGroup());
         long positions = (long) p.inputLength() / p.inChannels();
         long blocks = ceilDiv(positions, tilePositions(tileC)) * ceilDiv(p.inChannelsPerGroup(), tileC) * p.groups();
-        return groupsFit(p, channelSplit(blocks, p.outChannelsPerGroup(), p.inputLength()), p.outChannelsPerGroup());
+        long steps = (long) taps(p) * ceilDiv(p.outChannelsPerGroup(), CHUNK);
+        long wanted = blocks >= TILE_BLOCKS ? 1 : ceilDiv(TILE_BLOCKS, Math.max(1, blocks));
+        long splits = Math.max(1, Math.min(Math.min(wanted, steps), (1L << 26) / Math.max(1, p.inputLength())));
+        int per = (int) ceilDiv(steps, splits);
+        int[] split = {(int) ceilDiv(steps, per), per};
+        return (long) p.groups() * split[0] <= MAX_GRID_Z ? split : new int[] {1, (int) steps};
     }
 
     /** One split where groups x splits would pass CUDA's grid limit in z. */
@@ -185,8 +194,8 @@ final class CudaGeometry {
     }
 
     /**
-     * The input gradient (buffers: geometry, go, w, dx, or the partial sums when split; ints: the output channels
-     * per split): tiles of input positions x input-channel tiles x groups times splits.
+     * The input gradient (buffers: geometry, go, w, dx, or the partial sums when split; ints: the steps per
+     * split): tiles of input positions x input-channel tiles x groups times splits.
      */
     static Call inputGradientCall(Deconv3dProblem p) {
         int tileC = tileChannels(p.inChannelsPerGroup());

@@ -142,8 +142,11 @@ class EmulatedKernelTest {
             for (int channels : new int[] {5, 16, 24, 40, 70}) {
                 for (int groups : new int[] {1, 2}) {
                     int outPerGroup = channels % 8 == 0 ? channels + 6 : channels;
+                    // The fewest channels with one tap too: an input gradient of a single step, not split.
+                    int kd = channels == 5 && groups == 2 ? 1 : 3;
+                    int kh = channels == 5 && groups == 2 ? 1 : 2;
                     Deconv3dProblem p = Deconv3dProblem.tensorflow(new int[] {3, 3, 4, 5, channels * groups},
-                                    new int[] {3, 2, 3, outPerGroup, channels * groups})
+                                    new int[] {kd, kh, kd, outPerGroup, channels * groups})
                             .strides(2, 1, 2).groups(groups).padding(org.deconv3d.Padding.SAME).build();
                     assertEquals(channels, p.inChannelsPerGroup());
                     Case c = Case.of(p, channels * 31L + groups, true, true);
