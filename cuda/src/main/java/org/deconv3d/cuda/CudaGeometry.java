@@ -9,13 +9,14 @@ import org.deconv3d.Deconv3dProblem;
 import org.deconv3d.Layout;
 
 /**
- * Everything the kernel needs, computed on the host without touching CUDA: the geometry array (indices mirror
- * the {@code G_*} enum in {@code deconv3d.cu}), the weights packed {@code [group][tap][ci][co]}, and one launch per
- * phase. Kept apart from JCuda so that the CPU emulation test runs exactly what a GPU would be given.
+ * Everything the kernels need, computed on the host without touching CUDA: the geometry array (indices mirror
+ * the {@code G_*} enum in {@code deconv3d.cu}), the forward's phase table ({@code P_*}), the weights packed
+ * {@code [group][tap][ci][co]}, and each kernel's launch: its tile shape and how its sum splits, fixed by the
+ * problem alone. Kept apart from JCuda so that the CPU emulation test runs exactly what a GPU would be given.
  */
 final class CudaGeometry {
 
-    /** The threads of a tile kernel's block, and input channels or positions staged per step: as in deconv3d.cu. */
+    /** The threads of a tile kernel's block: as in deconv3d.cu. */
     static final int THREADS_X = 16;
     static final int THREADS_Y = 16;
     /** Channels staged per step of a tile kernel (CHUNK in deconv3d.cu): a channel split is a multiple of it. */
