@@ -5,14 +5,14 @@
 // over every phase: the host's phase table gives each phase's position counts and its first tile, and a block finds
 // its phase by binary search. A block computes TILE_P positions of its phase (flattened over (n, jd, jh, jw), so
 // small volumes and large batches fill tiles alike) times TILE_C output channels of one group. Each of the 16x16
-// threads owns a PI x CJ register tile of outputs (positions ty*PI + i, channels tx*CJ + j) and is the only writer of
+// threads owns a PI x CJ register tile of outputs (positions ty + 16i, channels tx + 16j) and is the only writer of
 // each, so there are no atomics and the summation order (taps ascending, then input channels) is fixed: results
 // are deterministic, and do not depend on the tile shape.
 //
 // The tile shape follows the channels: 64 positions x 64 channels (PI = CJ = 4), 128 x 32 or 256 x 16, so that a
 // layer with 16 or 32 output channels does not leave most of a 64-channel tile idle. Per tap, input channels are
 // staged through shared memory in chunks of CHUNK: the block's inputs [CHUNK][TILE_P] and weights
-// [CHUNK][TILE_C]; each thread then does PI*CJ FMAs per row from a few 16-byte shared loads.
+// [CHUNK][TILE_C]; each thread then does PI*CJ FMAs per PI + CJ shared loads.
 //
 // Data on the device: input and output channels-last (NDHWC); weights packed [group][tap][ci][co] with the output
 // channels of the group contiguous; geometry as an int array (see the G_* indices, mirrored in CudaGeometry.java);
@@ -65,43 +65,21 @@ __device__ __forceinline__ float activate(float v, int kind, float slope) {
     }
 }
 
-// N consecutive floats of shared memory into registers, as 16-byte loads where N allows (the run starts 16-byte
-// aligned: tiles are __align__(16) with rows a multiple of 4 floats, and runs start at multiples of N).
-template <int N>
-__device__ __forceinline__ void load_run(float (&v)[N], const float* __restrict__ from) {
-    if constexpr (N % 4 == 0) {
-        for (int q = 0; q < N / 4; q++) {
-            const float4 f = reinterpret_cast<const float4*>(from)[q];
-            v[4 * q] = f.x; v[4 * q + 1] = f.y; v[4 * q + 2] = f.z; v[4 * q + 3] = f.w;
-        }
-    } else if constexpr (N == 2) {
-        const float2 f = *reinterpret_cast<const float2*>(from);
-        v[0] = f.x; v[1] = f.y;
-    } else {
-        for (int i = 0; i < N; i++) v[i] = from[i];
-    }
-}
-
-// One staged chunk into a thread's PI x CJ register tile: acc[i][j] += a[c][ty*PI + i] * b[c][tx*CJ + j] over the
+// One staged chunk into a thread's PI x CJ register tile: acc[i][j] += a[c][ty + 16i] * b[c][tx + 16j] over the
 // chunk's CHUNK rows in order. Every kernel's inner loop (rows of a: positions or input channels; of b: channels).
-// A thread's positions and channels are consecutive, so its operands come in a few wide shared loads: shared
-// memory's issue rate, not the FMAs, was the limit with one float per load.
 template <int PI, int CJ, int A_COLS, int B_COLS>
 __device__ __forceinline__ void accumulate_chunk(float (&acc)[PI][CJ], const float (&a)[CHUNK][A_COLS],
                                                  const float (&b)[CHUNK][B_COLS], int ty, int tx) {
 #pragma unroll 4
     for (int c = 0; c < CHUNK; c++) {
         float av[PI], bv[CJ];
-        load_run<PI>(av, &a[c][ty * PI]);
-        load_run<CJ>(bv, &b[c][tx * CJ]);
+        for (int i = 0; i < PI; i++) av[i] = a[c][ty + THREADS_Y * i];
+        for (int j = 0; j < CJ; j++) bv[j] = b[c][tx + THREADS_X * j];
         for (int i = 0; i < PI; i++)
             for (int j = 0; j < CJ; j++)
                 acc[i][j] = fmaf(av[i], bv[j], acc[i][j]);
     }
 }
-
-// Shared tiles' row length: a multiple of 4 floats (16-byte runs), padded by 4 to spread the staging stores' banks.
-#define PADDED(n) ((n) + 4)
 
 // The phase of forward tile `tile`: the last phase whose first tile is at most `tile`.
 __device__ __forceinline__ int find_phase(const int* __restrict__ phases, int phase_count, int tile) {
@@ -123,8 +101,8 @@ __device__ __forceinline__ void forward_tile(const int* __restrict__ g, const in
                                              int phase_count, int splits, int split_channels)
 {
     constexpr int TILE_P = THREADS_Y * PI, TILE_C = THREADS_X * CJ;
-    __shared__ __align__(16) float xs[CHUNK][PADDED(TILE_P)];
-    __shared__ __align__(16) float ws[CHUNK][PADDED(TILE_C)];
+    __shared__ float xs[CHUNK][TILE_P + 1];
+    __shared__ float ws[CHUNK][TILE_C];
     // Per position of the tile: its (jd, jh, jw) in the phase (jd < 0: past the phase's end), the input index
     // of (n, jd, jh, jw) itself, and the output index it writes.
     __shared__ int s_jd[TILE_P], s_jh[TILE_P], s_jw[TILE_P];
@@ -139,8 +117,8 @@ __device__ __forceinline__ void forward_tile(const int* __restrict__ g, const in
     const int pd = g[G_PD], ph = g[G_PH], pw = g[G_PW];
     const int cin_g = cin / groups, cout_g = cout / groups;
 
-    const int tx = threadIdx.x;                 // output channels tx*CJ + j of the tile
-    const int ty = threadIdx.y;                 // positions ty*PI + i of the tile
+    const int tx = threadIdx.x;                 // output channels tx + 16j of the tile
+    const int ty = threadIdx.y;                 // positions ty + 16i of the tile
     const int tid = ty * THREADS_X + tx;
 
     const int phase = find_phase(phases, phase_count, blockIdx.x);
@@ -241,11 +219,11 @@ __device__ __forceinline__ void forward_tile(const int* __restrict__ g, const in
     const size_t output_length = (size_t) g[G_N] * od_size * oh_size * ow_size * cout;
     float* out = y + split * output_length;
     for (int i = 0; i < PI; i++) {
-        const int p = ty * PI + i;
+        const int p = ty + THREADS_Y * i;
         if (s_jd[p] < 0) continue;
         const size_t base = (size_t) s_out[p] * cout + group * cout_g;
         for (int j = 0; j < CJ; j++) {
-            const int co = co0 + tx * CJ + j;
+            const int co = co0 + tx + THREADS_X * j;
             if (co >= cout_g) continue;
             float v = acc[i][j];
             if (splits == 1) {
@@ -320,7 +298,7 @@ deconv3d_grad_scale(const int* __restrict__ g, float* __restrict__ go, const flo
 
 // A block computes TILE_P input positions (flattened over (n, id, ih, iw)) times TILE_C input channels of one
 // group; per tap, chunks of CHUNK output channels of go and w go through shared memory, and each thread keeps a
-// PI x CJ register tile (positions ty*PI + i, channels tx*CJ + j), summing taps, then channels, in order.
+// PI x CJ register tile (positions ty + 16i, channels tx + 16j), summing taps, then channels, in order.
 // The sum runs over steps (tap, chunk of CHUNK output channels), taps ascending. With splits > 1, block
 // z = split * groups + group sums steps [split * split_steps, ...) only, into dx + split * |input| (a partial buffer
 // that deconv3d_grad_reduce adds up in order): a small input with a large filter still fills the GPU.
@@ -330,8 +308,8 @@ __device__ __forceinline__ void input_gradient_tile(const int* __restrict__ g, c
                                                     int split_steps)
 {
     constexpr int TILE_P = THREADS_Y * PI, TILE_C = THREADS_X * CJ;
-    __shared__ __align__(16) float gs[CHUNK][PADDED(TILE_P)];
-    __shared__ __align__(16) float ws[CHUNK][PADDED(TILE_C)];
+    __shared__ float gs[CHUNK][TILE_P + 1];
+    __shared__ float ws[CHUNK][TILE_C + 1];
     // Per position of the tile: the output position tap (0,0,0) reaches, per axis (od < 0 past the input's end
     // too: NO_POSITION), and as an index; tap t adds t*dil per axis. Index math once per tile, adds per tap.
     __shared__ int s_od[TILE_P], s_oh[TILE_P], s_ow[TILE_P];
@@ -413,11 +391,11 @@ __device__ __forceinline__ void input_gradient_tile(const int* __restrict__ g, c
 
     float* out = dx + split * (size_t) positions * cin;
     for (int i = 0; i < PI; i++) {
-        const int p = ty * PI + i;
+        const int p = ty + THREADS_Y * i;
         if (p0 + p >= positions) continue;
         const size_t base = (size_t) (p0 + p) * cin + group * cin_g;
         for (int j = 0; j < CJ; j++) {
-            const int ci = ci0 + tx * CJ + j;
+            const int ci = ci0 + tx + THREADS_X * j;
             if (ci < cin_g) out[base + ci] = acc[i][j];
         }
     }
@@ -445,8 +423,8 @@ __device__ __forceinline__ void filter_gradient_tile(const int* __restrict__ g, 
                                                      int span)
 {
     constexpr int TILE_I = THREADS_Y * PI, TILE_O = THREADS_X * CJ;
-    __shared__ __align__(16) float xs[CHUNK][PADDED(TILE_I)];
-    __shared__ __align__(16) float gs[CHUNK][PADDED(TILE_O)];
+    __shared__ float xs[CHUNK][TILE_I + 1];
+    __shared__ float gs[CHUNK][TILE_O + 1];
     // Per position of the window: the output position its tap reaches (-1: none).
     __shared__ long long s_go[WINDOW];
 
@@ -532,10 +510,10 @@ __device__ __forceinline__ void filter_gradient_tile(const int* __restrict__ g, 
     float* out = partial + (size_t) split * groups * taps * cin_g * cout_g
             + ((size_t) group * taps + tap) * cin_g * cout_g;
     for (int i = 0; i < PI; i++) {
-        const int ci = ci0 + ty * PI + i;
+        const int ci = ci0 + ty + THREADS_Y * i;
         if (ci >= cin_g) continue;
         for (int j = 0; j < CJ; j++) {
-            const int co = co0 + tx * CJ + j;
+            const int co = co0 + tx + THREADS_X * j;
             if (co < cout_g) out[(size_t) ci * cout_g + co] = acc[i][j];
         }
     }

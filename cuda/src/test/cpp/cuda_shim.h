@@ -88,18 +88,10 @@ inline std::vector<Fiber>& fiber_pool(unsigned threads) {
 #define __forceinline__ inline
 #define __launch_bounds__(...)
 #define __shared__ static
-#define __align__(n) __attribute__((aligned(n)))
 #define __restrict__
 #define __syncthreads() (cuda_shim::sync_threads())
 
 using std::min;
-
-struct float2 {
-    float x, y;
-};
-struct alignas(16) float4 {
-    float x, y, z, w;
-};
 
 inline float __int_as_float(int bits) {
     float f;
