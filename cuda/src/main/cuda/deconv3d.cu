@@ -236,18 +236,16 @@ __device__ __forceinline__ void forward_tile(const int* __restrict__ g, const in
 }
 
 // The forward's three tile shapes, named by their output channels per tile (CudaGeometry picks one).
-// BLOCKS: the blocks per multiprocessor the register budget is cut for (3 where the tile fits in 80 registers
-// without spilling, for more warps to hide the loads' latency; else 2).
-#define FORWARD_KERNEL(NAME, PI, CJ, BLOCKS)                                                                     \
-    extern "C" __global__ void __launch_bounds__(THREADS, BLOCKS)                                                        \
+#define FORWARD_KERNEL(NAME, PI, CJ)                                                                             \
+    extern "C" __global__ void __launch_bounds__(THREADS, 2)                                                        \
     NAME(const int* __restrict__ g, const int* __restrict__ phases, const float* __restrict__ x,                   \
          const float* __restrict__ w, const float* __restrict__ bias, float* __restrict__ y, int phase_count,      \
          int splits, int split_channels) {                                                                         \
         forward_tile<PI, CJ>(g, phases, x, w, bias, y, phase_count, splits, split_channels);                      \
     }
-FORWARD_KERNEL(deconv3d_forward_c64, 4, 4, 3)
-FORWARD_KERNEL(deconv3d_forward_c32, 8, 2, 3)
-FORWARD_KERNEL(deconv3d_forward_c16, 16, 1, 2)
+FORWARD_KERNEL(deconv3d_forward_c64, 4, 4)
+FORWARD_KERNEL(deconv3d_forward_c32, 8, 2)
+FORWARD_KERNEL(deconv3d_forward_c16, 16, 1)
 
 // y[j] = act(partial[0][j] + partial[1][j] + ... in split order + bias[channel of j]).
 extern "C" __global__ void __launch_bounds__(LINEAR_THREADS)
@@ -404,15 +402,15 @@ __device__ __forceinline__ void input_gradient_tile(const int* __restrict__ g, c
 }
 
 // The input gradient's three tile shapes, named by their input channels per tile (CudaGeometry picks one).
-#define INPUT_GRADIENT_KERNEL(NAME, PI, CJ, BLOCKS)                                                              \
-    extern "C" __global__ void __launch_bounds__(THREADS, BLOCKS)                                                        \
+#define INPUT_GRADIENT_KERNEL(NAME, PI, CJ)                                                                      \
+    extern "C" __global__ void __launch_bounds__(THREADS, 2)                                                        \
     NAME(const int* __restrict__ g, const float* __restrict__ go, const float* __restrict__ w,                     \
          float* __restrict__ dx, int split_steps) {                                                                \
         input_gradient_tile<PI, CJ>(g, go, w, dx, split_steps);                                                    \
     }
-INPUT_GRADIENT_KERNEL(deconv3d_grad_input_c64, 4, 4, 3)
-INPUT_GRADIENT_KERNEL(deconv3d_grad_input_c32, 8, 2, 2)
-INPUT_GRADIENT_KERNEL(deconv3d_grad_input_c16, 16, 1, 2)
+INPUT_GRADIENT_KERNEL(deconv3d_grad_input_c64, 4, 4)
+INPUT_GRADIENT_KERNEL(deconv3d_grad_input_c32, 8, 2)
+INPUT_GRADIENT_KERNEL(deconv3d_grad_input_c16, 16, 1)
 
 // A block owns TILE_I = 16*PI input channels x TILE_O = 16*CJ output channels of one (group, tap) and sums them over
 // its span of input positions (split `split` of `splits`, positions in order), staging CHUNK positions of x and go

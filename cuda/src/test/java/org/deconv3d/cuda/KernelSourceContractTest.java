@@ -91,7 +91,7 @@ class KernelSourceContractTest {
         // The tile kernels' shapes: c channels per tile are 16 x CJ, and every shape keeps 16 outputs per thread.
         for (int c : CudaGeometry.TILE_CHANNELS) {
             for (String kernel : List.of(CudaGeometry.FORWARD + c, CudaGeometry.GRAD_INPUT + c)) {
-                Matcher m = Pattern.compile("_KERNEL\\(" + kernel + ", (\\d+), (\\d+)(, \\d+)?\\)").matcher(CU);
+                Matcher m = Pattern.compile("_KERNEL\\(" + kernel + ", (\\d+), (\\d+)\\)").matcher(CU);
                 assertTrue(m.find(), kernel);
                 int pi = Integer.parseInt(m.group(1)), cj = Integer.parseInt(m.group(2));
                 assertEquals(c, CudaGeometry.THREADS_X * cj, kernel + ": channels per tile");
