@@ -81,6 +81,25 @@ __device__ __forceinline__ void accumulate_chunk(float (&acc)[PI][CJ], const flo
     }
 }
 
+// A step's registers into a shared tile. Thread tid's slot k is element idx = tid + THREADS*k of the step: in
+// row-major order ([CHUNK][COLS], stage_rows), or as (position idx / CHUNK, channel idx % CHUNK) into the
+// channel-major tile [CHUNK][positions] (stage_transposed), matching how the loads read global memory.
+template <int COLS, int N, int ROW>
+__device__ __forceinline__ void stage_rows(float (&tile)[CHUNK][ROW], const float (&r)[N], int tid) {
+    for (int k = 0; k < N; k++) {
+        const int idx = tid + THREADS * k;
+        tile[idx / COLS][idx % COLS] = r[k];
+    }
+}
+
+template <int N, int ROW>
+__device__ __forceinline__ void stage_transposed(float (&tile)[CHUNK][ROW], const float (&r)[N], int tid) {
+    for (int k = 0; k < N; k++) {
+        const int idx = tid + THREADS * k;
+        tile[idx % CHUNK][idx / CHUNK] = r[k];
+    }
+}
+
 // The phase of forward tile `tile`: the last phase whose first tile is at most `tile`.
 __device__ __forceinline__ int find_phase(const int* __restrict__ phases, int phase_count, int tile) {
     int lo = 0, hi = phase_count - 1;
@@ -195,14 +214,8 @@ __device__ __forceinline__ void forward_tile(const int* __restrict__ g, const in
     next_tap();
     if (tap < taps) load();
     while (tap < taps) {
-        for (int k = 0; k < PI; k++) {
-            const int idx = tid + THREADS * k;
-            xs[idx % CHUNK][idx / CHUNK] = xr[k];
-        }
-        for (int k = 0; k < CJ; k++) {
-            const int idx = tid + THREADS * k;
-            ws[idx / TILE_C][idx % TILE_C] = wr[k];
-        }
+        stage_transposed(xs, xr, tid);
+        stage_rows<TILE_C>(ws, wr, tid);
         __syncthreads();
         c0 += CHUNK;
         if (c0 >= c_end) {
@@ -375,14 +388,8 @@ __device__ __forceinline__ void input_gradient_tile(const int* __restrict__ g, c
     };
     load();
     while (step < step_end) {
-        for (int k = 0; k < PI; k++) {
-            const int idx = tid + THREADS * k;
-            gs[idx % CHUNK][idx / CHUNK] = gr[k];
-        }
-        for (int k = 0; k < CJ; k++) {
-            const int idx = tid + THREADS * k;
-            ws[idx / TILE_C][idx % TILE_C] = wr[k];
-        }
+        stage_transposed(gs, gr, tid);
+        stage_rows<TILE_C>(ws, wr, tid);
         __syncthreads();
         if (++step < step_end) load();
         accumulate_chunk<PI, CJ>(acc, gs, ws, ty, tx);
@@ -491,14 +498,8 @@ __device__ __forceinline__ void filter_gradient_tile(const int* __restrict__ g, 
         q0 = w0;
         load();
         while (q0 < w_end) {
-            for (int k = 0; k < PI; k++) {
-                const int idx = tid + THREADS * k;
-                xs[idx / TILE_I][idx % TILE_I] = xr[k];
-            }
-            for (int k = 0; k < CJ; k++) {
-                const int idx = tid + THREADS * k;
-                gs[idx / TILE_O][idx % TILE_O] = gr[k];
-            }
+            stage_rows<TILE_I>(xs, xr, tid);
+            stage_rows<TILE_O>(gs, gr, tid);
             __syncthreads();
             q0 += CHUNK;
             if (q0 < w_end) load();

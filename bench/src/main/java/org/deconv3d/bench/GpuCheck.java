@@ -27,8 +27,9 @@ import org.deconv3d.testing.RandomProblems;
  * {@code torch_check.py} can compare and time PyTorch's {@code conv_transpose3d} (cuDNN) on the same data.
  *
  * <pre>
- * java -cp "lib/*" org.deconv3d.bench.GpuCheck [--problems 200] [--repeats 20] [--out DIR]
+ * java -cp "lib/*" org.deconv3d.bench.GpuCheck [--problems 200] [--repeats 20] [--out DIR] [--check-only]
  * </pre>
+ * {@code --check-only} skips the timings (for a run under compute-sanitizer, where times mean nothing).
  * Exit status: 0 all agree, 1 a disagreement, 3 no usable GPU.
  */
 public final class GpuCheck {
@@ -40,13 +41,15 @@ public final class GpuCheck {
         int problems = 200;
         int repeats = 20;
         Path out = Paths.get("gpu-check-out");
+        boolean time = true;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--problems": problems = Integer.parseInt(args[++i]); break;
                 case "--repeats": repeats = Integer.parseInt(args[++i]); break;
                 case "--out": out = Paths.get(args[++i]); break;
+                case "--check-only": time = false; break;
                 default:
-                    System.err.println("unknown argument " + args[i] + "; use --problems N --repeats N --out DIR");
+                    System.err.println("unknown argument " + args[i] + "; use --problems N --repeats N --out DIR --check-only");
                     System.exit(2);
             }
         }
@@ -63,11 +66,13 @@ public final class GpuCheck {
         // A disagreement is reported and the check goes on, so that one run on a lent GPU shows everything.
         boolean agreed = checkForward(cuda, seed, problems, o);
         agreed &= checkGradients(cuda, seed + problems, problems / 2, o);
-        Files.createDirectories(out);
-        timeForward(cuda, repeats, out, o);
-        timeGradients(cuda, repeats, out, o);
-        o.println();
-        o.println("data for torch_check.py written to " + out.toAbsolutePath());
+        if (time) {
+            Files.createDirectories(out);
+            timeForward(cuda, repeats, out, o);
+            timeGradients(cuda, repeats, out, o);
+            o.println();
+            o.println("data for torch_check.py written to " + out.toAbsolutePath());
+        }
         System.exit(agreed ? 0 : 1);
     }
 
