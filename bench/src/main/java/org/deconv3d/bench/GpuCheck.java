@@ -80,6 +80,7 @@ public final class GpuCheck {
     private static boolean checkForward(Deconv3d cuda, long seed, int problems, PrintStream o) {
         o.println("cross-check against the reference: " + problems + " random problems, seed " + seed);
         double worst = 0;
+        String worstCase = "";
         int failed = 0;
         for (int i = 0; i < problems; i++) {
             Case c = RandomProblems.draw(seed + i);
@@ -91,13 +92,16 @@ public final class GpuCheck {
                 plan.run(c.input(), actual);
             }
             double err = relativeError(expected, actual);
-            worst = Math.max(worst, err);
+            if (err > worst) {
+                worst = err;
+                worstCase = c.replay();
+            }
             if (!(err <= 1e-5) && failed++ < 5) {
                 o.println("DISAGREES (error " + err + ") on " + c.replay());
             }
         }
-        o.printf(Locale.ROOT, "%d of %d agree; worst error %.2e of max |reference|%n%n", problems - failed, problems,
-                worst);
+        o.printf(Locale.ROOT, "%d of %d agree; worst error %.2e of max |reference|, on %s%n%n", problems - failed,
+                problems, worst, worstCase);
         return failed == 0;
     }
 
@@ -105,6 +109,7 @@ public final class GpuCheck {
     private static boolean checkGradients(Deconv3d cuda, long seed, int problems, PrintStream o) {
         o.println("gradients against the reference: " + problems + " random problems, seed " + seed);
         double worst = 0;
+        String worstCase = "";
         int failed = 0;
         int checked = 0;
         for (int i = 0; i < problems; i++) {
@@ -121,15 +126,19 @@ public final class GpuCheck {
             float[][] actual = gradients(cuda, c, y, dy);
             for (int g = 0; g < 3; g++) {
                 double err = relativeError(expected[g], actual[g]);
-                worst = Math.max(worst, err);
+                if (err > worst) {
+                    worst = err;
+                    worstCase = new String[] {"input", "filter", "bias"}[g] + " gradient, " + c.replay()
+                            + ", dy from new Random(" + (seed + i) + "L)";
+                }
                 if (!(err <= 1e-4) && failed++ < 5) {
                     o.println("DISAGREES (" + new String[] {"input", "filter", "bias"}[g] + " gradient, error " + err
                             + ") on " + c.replay());
                 }
             }
         }
-        o.printf(Locale.ROOT, "%d problems, %d disagreements; worst error %.2e of max |reference|%n%n", checked,
-                failed, worst);
+        o.printf(Locale.ROOT, "%d problems, %d disagreements; worst error %.2e of max |reference|, on %s%n%n",
+                checked, failed, worst, worstCase);
         return failed == 0;
     }
 
