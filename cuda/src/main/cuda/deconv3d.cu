@@ -6,13 +6,15 @@
 // its phase by binary search. A block computes TILE_P positions of its phase (flattened over (n, jd, jh, jw), so
 // small volumes and large batches fill tiles alike) times TILE_C output channels of one group. Each of the 16x16
 // threads owns a PI x CJ register tile of outputs (positions ty + 16i, channels tx + 16j) and is the only writer of
-// each, so there are no atomics and the summation order (taps ascending, then input channels) is fixed: results
-// are deterministic, and do not depend on the tile shape.
+// each, so there are no atomics. The summation order is fixed by the problem alone (taps ascending, then input
+// channels; where a small launch splits its channels, each split in that order and the splits added in order by a
+// second kernel), never by the device: the same bits on every GPU and every run.
 //
 // The tile shape follows the channels: 64 positions x 64 channels (PI = CJ = 4), 128 x 32 or 256 x 16, so that a
 // layer with 16 or 32 output channels does not leave most of a 64-channel tile idle. Per tap, input channels are
-// staged through shared memory in chunks of CHUNK: the block's inputs [CHUNK][TILE_P] and weights
-// [CHUNK][TILE_C]; each thread then does PI*CJ FMAs per PI + CJ shared loads.
+// staged through shared memory in steps of CHUNK: the block's inputs [CHUNK][TILE_P] and weights [CHUNK][TILE_C];
+// each thread then does PI*CJ FMAs per PI + CJ shared loads, while the next step's global loads are already in
+// flight into registers (software pipelining).
 //
 // Data on the device: input and output channels-last (NDHWC); weights packed [group][tap][ci][co] with the output
 // channels of the group contiguous; geometry as an int array (see the G_* indices, mirrored in CudaGeometry.java);
