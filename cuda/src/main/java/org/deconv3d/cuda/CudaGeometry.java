@@ -129,23 +129,25 @@ final class CudaGeometry {
     }
 
     /**
-     * How a tile kernel's channel sum splits: {splits, channels per split}. One split when the launch has
-     * {@link #TILE_BLOCKS} blocks already; else enough splits of whole chunks to reach it, at most one per chunk, and
-     * with their partial results ({@code splits x length} floats) under 256 MiB.
+     * How a tile kernel's sum of {@code units} steps splits: {splits, units per split}. One split when the launch has
+     * {@link #TILE_BLOCKS} blocks already; else enough splits to reach it, at most one per unit, with their partial
+     * results ({@code splits x length} floats) under 256 MiB, and one split where groups x splits would pass CUDA's
+     * grid limit in z.
      */
-    static int[] channelSplit(long blocks, int channels, long length) {
-        long chunks = Math.max(1, ceilDiv(channels, CHUNK));
+    private static int[] split(Deconv3dProblem p, long blocks, long units, long length) {
         long wanted = blocks >= TILE_BLOCKS ? 1 : ceilDiv(TILE_BLOCKS, Math.max(1, blocks));
-        long splits = Math.max(1, Math.min(Math.min(wanted, chunks), (1L << 26) / Math.max(1, length)));
-        int per = (int) (ceilDiv(chunks, splits) * CHUNK);
-        return new int[] {(int) ceilDiv(Math.max(1, channels), per), per};
+        long splits = Math.max(1, Math.min(Math.min(wanted, units), (1L << 26) / Math.max(1, length)));
+        long per = ceilDiv(units, splits);
+        splits = ceilDiv(units, per);
+        return p.groups() * splits <= MAX_GRID_Z ? new int[] {(int) splits, (int) per} : new int[] {1, (int) units};
     }
 
-    /** The forward's channel split ({@link #channelSplit}): {splits, input channels per split}. */
+    /** The forward's split of its input channels, in whole chunks: {splits, input channels per split}. */
     static int[] forwardSplit(Deconv3dProblem p, int[] phaseTable) {
         int tileC = tileChannels(p.outChannelsPerGroup());
         long blocks = (long) phaseTable[phaseTable.length - 1] * ceilDiv(p.outChannelsPerGroup(), tileC) * p.groups();
-        return groupsFit(p, channelSplit(blocks, p.inChannelsPerGroup(), p.outputLength()), p.inChannelsPerGroup());
+        int[] chunks = split(p, blocks, Math.max(1, ceilDiv(p.inChannelsPerGroup(), CHUNK)), p.outputLength());
+        return new int[] {chunks[0], chunks[1] * CHUNK};
     }
 
     /**
@@ -172,26 +174,13 @@ final class CudaGeometry {
         return new Call(GRAD_SCALE, blocks(p.outputLength()), 1, 1, LINEAR_THREADS, 1, new int[] {p.outputLength()});
     }
 
-    /**
-     * The input gradient's split of its steps (tap, chunk of output channels): {splits, steps per split}. One split
-     * when the launch has {@link #TILE_BLOCKS} blocks already; else enough to reach it, at most one per step, with
-     * their partial results under 256 MiB.
-     */
+    /** The input gradient's split of its steps (tap, chunk of output channels): {splits, steps per split}. */
     static int[] inputGradientSplit(Deconv3dProblem p) {
         int tileC = tileChannels(p.inChannelsPerGroup());
         long positions = (long) p.inputLength() / p.inChannels();
         long blocks = ceilDiv(positions, tilePositions(tileC)) * ceilDiv(p.inChannelsPerGroup(), tileC) * p.groups();
         long steps = (long) taps(p) * ceilDiv(p.outChannelsPerGroup(), CHUNK);
-        long wanted = blocks >= TILE_BLOCKS ? 1 : ceilDiv(TILE_BLOCKS, Math.max(1, blocks));
-        long splits = Math.max(1, Math.min(Math.min(wanted, steps), (1L << 26) / Math.max(1, p.inputLength())));
-        int per = (int) ceilDiv(steps, splits);
-        int[] split = {(int) ceilDiv(steps, per), per};
-        return (long) p.groups() * split[0] <= MAX_GRID_Z ? split : new int[] {1, (int) steps};
-    }
-
-    /** One split where groups x splits would pass CUDA's grid limit in z. */
-    private static int[] groupsFit(Deconv3dProblem p, int[] split, int channels) {
-        return (long) p.groups() * split[0] <= MAX_GRID_Z ? split : new int[] {1, channels};
+        return split(p, blocks, steps, p.inputLength());
     }
 
     /**
