@@ -4,7 +4,6 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 import org.deconv3d.Activation;
-import org.deconv3d.AxisPhases;
 import org.deconv3d.Layout;
 
 /**
@@ -36,82 +35,89 @@ final class Epilogue {
     }
 
     /**
-     * Stores one output row of a phase from the row buffer: {@code jwCount} positions starting at output width
-     * {@code cw}, {@code stride} apart, at depth {@code od} and height {@code oh} of the sample at {@code y[yBase...]}.
+     * Stores output row (od, oh) of the sample at {@code y[yBase...]} front to back from the row buffer at
+     * {@code rowBase}: output width {@code ow} is position {@code ow / stride} of width phase {@code ow % stride},
+     * in that phase's section; a width phase that no tap reaches gets act(bias).
      */
-    void storeRow(float[] row, int rowBase, float[] y, int yBase, int od, int oh, int cw, int jwCount) {
+    void storeRow(float[] row, int rowBase, float[] y, int yBase, int od, int oh) {
         int[] o = s.outputSize;
-        int sw = s.axes[2].stride();
-        int cout = s.cout;
-        int coutPerGroup = s.coutPerGroup;
-        boolean channelsLast = s.problem.layout() == Layout.NDHWC;
-        int rowStart;
-        int owStep;
-        int coStep;
-        if (channelsLast) {
-            rowStart = yBase + ((od * o[1] + oh) * o[2] + cw) * cout;
-            owStep = sw * cout;
-            coStep = 1;
+        if (s.problem.layout() == Layout.NDHWC) {
+            storeChannelsLast(row, rowBase, y, yBase + (od * o[1] + oh) * o[2] * s.cout);
         } else {
-            rowStart = yBase + (od * o[1] + oh) * o[2] + cw;
-            owStep = sw;
-            coStep = o[0] * o[1] * o[2];
-        }
-        if (!channelsLast) {
-            storeChannelsFirst(row, rowBase, y, rowStart, owStep, coStep, jwCount);
-            return;
-        }
-        for (int jw = 0; jw < jwCount; jw++) {
-            int src = rowBase + jw * s.rowStride;
-            int dst = rowStart + jw * owStep;
-            for (int g = 0; g < s.groups; g++) {
-                int co0 = g * coutPerGroup;
-                finish(row, src + g * vectorsPerGroupFloats, co0, y, dst + co0, coutPerGroup);
-            }
+            storeChannelsFirst(row, rowBase, y, yBase + (od * o[1] + oh) * o[2], o[0] * o[1] * o[2]);
         }
     }
 
-    /**
-     * The row into NCDHW: channel by channel, so each channel's output row is written front to back (a few cache
-     * lines) instead of one float into each of Cout planes per position, which missed the cache on every store.
-     */
-    private void storeChannelsFirst(float[] row, int rowBase, float[] y, int rowStart, int owStep, int coStep,
-            int jwCount) {
-        int rowStride = s.rowStride;
+    private void storeChannelsLast(float[] row, int rowBase, float[] y, int rowStart) {
+        int width = s.outputSize[2];
+        int phases = s.axes[2].count(); // min(stride, width): ow = jw * stride + cw runs front to back
+        int cout = s.cout;
         int coutPerGroup = s.coutPerGroup;
-        for (int g = 0; g < s.groups; g++) {
-            int co0 = g * coutPerGroup;
-            int from = rowBase + g * vectorsPerGroupFloats;
-            for (int c = 0; c < coutPerGroup; c++) {
-                float b = bias == null ? 0f : bias[co0 + c];
-                int dst = rowStart + (co0 + c) * coStep;
-                int src = from + c;
-                for (int jw = 0; jw < jwCount; jw++) {
-                    float v = row[src + jw * rowStride];
-                    y[dst + jw * owStep] = activate(bias == null ? v : v + b, activation);
+        for (int jw = 0, ow = 0; ow < width; jw++) {
+            for (int cw = 0; cw < phases && ow < width; cw++, ow++) {
+                int dst = rowStart + ow * cout;
+                int section = s.widthSection[cw];
+                if (section < 0) {
+                    System.arraycopy(bare, 0, y, dst, cout);
+                    continue;
+                }
+                int src = rowBase + section * s.sectionFloats + jw * s.rowStride;
+                for (int g = 0; g < s.groups; g++) {
+                    int co0 = g * coutPerGroup;
+                    finish(row, src + g * vectorsPerGroupFloats, co0, y, dst + co0, coutPerGroup);
                 }
             }
         }
     }
 
     /**
-     * Fill item {@code item} = output row (od, oh) of the sample at {@code y[yBase...]}: writes act(bias) to each of
-     * its outputs that no tap reaches (the whole row when its depth or height phase has no taps, else the width
-     * positions whose phase has none).
+     * The row into NCDHW: channel by channel, each channel's output row written front to back, instead of one
+     * float into each of Cout planes per position (a cache miss per store).
+     */
+    private void storeChannelsFirst(float[] row, int rowBase, float[] y, int rowStart, int plane) {
+        int width = s.outputSize[2];
+        int phases = s.axes[2].count();
+        int sw = s.axes[2].stride();
+        int rowStride = s.rowStride;
+        int coutPerGroup = s.coutPerGroup;
+        for (int g = 0; g < s.groups; g++) {
+            int co0 = g * coutPerGroup;
+            int from = rowBase + g * vectorsPerGroupFloats;
+            for (int c = 0; c < coutPerGroup; c++) {
+                int co = co0 + c;
+                float b = bias == null ? 0f : bias[co];
+                int dst = rowStart + co * plane;
+                for (int cw = 0; cw < phases; cw++) {
+                    int section = s.widthSection[cw];
+                    if (section < 0) {
+                        for (int ow = cw; ow < width; ow += sw) {
+                            y[dst + ow] = bare[co];
+                        }
+                        continue;
+                    }
+                    int src = from + section * s.sectionFloats + c;
+                    for (int ow = cw, jw = 0; ow < width; ow += sw, jw++) {
+                        float v = row[src + jw * rowStride];
+                        y[dst + ow] = activate(bias == null ? v : v + b, activation);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Fill item {@code item} = output row (od, oh) of the sample at {@code y[yBase...]}: writes act(bias) to the
+     * whole row when no tap reaches it (its depth or height phase has none).
      */
     void fillBareRow(float[] y, int yBase, int item) {
         int[] o = s.outputSize;
         int oh = item % o[1];
         int od = item / o[1];
-        AxisPhases ad = s.axes[0], ah = s.axes[1], aw = s.axes[2];
-        boolean wholeRow = ad.tapCount(od % ad.stride()) == 0 || ah.tapCount(oh % ah.stride()) == 0;
-        for (int cw = 0; cw < aw.count(); cw++) {
-            if (!wholeRow && aw.tapCount(cw) > 0) {
-                continue;
-            }
-            for (int ow = cw; ow < o[2]; ow += aw.stride()) {
-                writeBare(y, yBase, od, oh, ow);
-            }
+        if (!s.bareRow(od, oh)) {
+            return; // a compute item stores this row, its bare width phases included
+        }
+        for (int ow = 0; ow < o[2]; ow++) {
+            writeBare(y, yBase, od, oh, ow);
         }
     }
 

@@ -45,32 +45,44 @@ final class TileLoop {
     }
 
     /**
-     * Computes and stores every output of one sample's compute item {@code item}: one or two (phase, jd, jh) rows,
-     * reading the sample's (padded) input at {@code x[xBase...]} and writing its output at {@code y[yBase...]}.
+     * Computes and stores every output of one sample's compute item {@code item}: one or two whole output rows of a
+     * (depth, height) row phase, each width phase into its own section of the row buffer, reading the sample's
+     * (padded) input at {@code x[xBase...]} and writing its output at {@code y[yBase...]}.
      */
     void computeRows(float[] x, int xBase, float[] y, int yBase, float[] row, int item) {
-        int ph = s.phaseOf(item);
-        int cd = s.phase[ph][0], ch = s.phase[ph][1], cw = s.phase[ph][2];
+        int rp = s.rowPhaseOf(item);
+        int cd = s.rowPhase[rp][0], ch = s.rowPhase[rp][1];
         int rowsPerItem = s.rowsPerItem;
-        int jdCount = s.axes[0].positions(cd);
         int jhCount = s.axes[1].positions(ch);
         int jhItems = (jhCount + rowsPerItem - 1) / rowsPerItem;
-        int local = item - s.itemStart[ph];
+        int local = item - s.itemStart[rp];
         int jh = (local % jhItems) * rowsPerItem;
         int jd = local / jhItems;
         boolean second = rowsPerItem == 2 && jh + 1 < jhCount;
-        int jwCount = s.axes[2].positions(cw);
+        int xRowStride = s.padded[2] * s.cin;
+        int xRowA = xBase + (jd * s.padded[1] + jh) * xRowStride;
+        // A lone last row still fills the tile's second half, from its own input; that half is discarded.
+        int xRowB = second ? xRowA + xRowStride : xRowA;
+        for (int section = 0; section < s.sections; section++) {
+            computeSection(rp * s.sections + section, x, xRowA, xRowB, row, section * s.sectionFloats);
+        }
+        int od = s.axes[0].output(cd, jd);
+        int oh = s.axes[1].output(ch, jh);
+        epilogue.storeRow(row, 0, y, yBase, od, oh);
+        if (second) {
+            epilogue.storeRow(row, s.rowBlock, y, yBase, od, oh + s.axes[1].stride());
+        }
+    }
+
+    /** The tiles of phase {@code ph} of the item's row(s), into the row buffer from {@code rowBase}. */
+    private void computeSection(int ph, float[] x, int xRowA, int xRowB, float[] row, int rowBase) {
+        int jwCount = s.axes[2].positions(s.phase[ph][2]);
         int[] xOff = s.phaseXOff[ph];
         int entries = xOff.length;
         boolean paired = s.phasePaired[ph];
         int cin = s.cin;
         int cinPerGroup = s.cinPerGroup;
         int rowStride = s.rowStride;
-        int rowBlock = s.rowBlock;
-        int xRowStride = s.padded[2] * cin;
-        int xRowA = xBase + (jd * s.padded[1] + jh) * xRowStride;
-        // A lone last row still fills the tile's second half, from its own input; that half is discarded.
-        int xRowB = second ? xRowA + xRowStride : xRowA;
         float[] w = weights.values;
         int blocks = weights.blocks();
         int lanes = weights.lanes;
@@ -80,13 +92,13 @@ final class TileLoop {
             int xb = xRowB + g * cinPerGroup;
             for (int b = 0; b < blocks; b++) {
                 int[] wOff = s.phaseWOff[ph][g * blocks + b];
-                int rowOff = (g * weights.vectorsPerGroup + weights.blockStart[b]) * lanes;
+                int rowOff = rowBase + (g * weights.vectorsPerGroup + weights.blockStart[b]) * lanes;
                 boolean two = weights.blockWidth[b] == 2;
-                if (rowsPerItem == 2) {
+                if (s.rowsPerItem == 2) {
                     for (int jw = 0; jw < jwCount; jw += half) {
                         int ra = rowOff + jw * rowStride;
                         tile(two, paired, x, xa + jw * cin, xb + jw * cin, xOff, w, wOff, entries, row, ra,
-                                ra + rowBlock);
+                                ra + s.rowBlock);
                     }
                 } else {
                     for (int jw = 0; jw < jwCount; jw += Schedule.TILE) {
@@ -97,12 +109,6 @@ final class TileLoop {
                     }
                 }
             }
-        }
-        int od = s.axes[0].output(cd, jd);
-        int oh = s.axes[1].output(ch, jh);
-        epilogue.storeRow(row, 0, y, yBase, od, oh, cw, jwCount);
-        if (second) {
-            epilogue.storeRow(row, rowBlock, y, yBase, od, oh + s.axes[1].stride(), cw, jwCount);
         }
     }
 
