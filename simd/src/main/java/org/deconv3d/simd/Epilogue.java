@@ -22,6 +22,11 @@ final class Epilogue {
     private final int vectorsPerGroupFloats;
     /** act(bias[co]) per output channel: the value of every output no tap reaches. */
     private final float[] bare;
+    /**
+     * Per output width {@code ow}: where its sums sit in the row buffer (section and position), so an NCDHW row
+     * of one channel is read with gathers; null when some width phase is bare or the activation is scalar-only.
+     */
+    private final int[] widthGather;
 
     Epilogue(Schedule schedule, PackedWeights weights, float[] bias) {
         this.s = schedule;
@@ -32,6 +37,26 @@ final class Epilogue {
         for (int co = 0; co < bare.length; co++) {
             bare[co] = activate(bias == null ? 0f : bias[co], activation);
         }
+        widthGather = schedule.problem.layout() == Layout.NCDHW && vectorActivation(activation.kind())
+                ? widthGather(schedule) : null;
+    }
+
+    private static int[] widthGather(Schedule s) {
+        int width = s.outputSize[2];
+        int phases = s.axes[2].count();
+        int[] at = new int[Schedule.roundUp(width, L)]; // the tail's lanes read position 0, then are dropped
+        for (int ow = 0; ow < width; ow++) {
+            int section = s.widthSection[ow % phases];
+            if (section < 0) {
+                return null;
+            }
+            at[ow] = section * s.sectionFloats + ow / phases * s.rowStride;
+        }
+        return at;
+    }
+
+    private static boolean vectorActivation(Activation.Kind kind) {
+        return kind == Activation.Kind.NONE || kind == Activation.Kind.RELU || kind == Activation.Kind.LEAKY_RELU;
     }
 
     /**
@@ -72,9 +97,14 @@ final class Epilogue {
 
     /**
      * The row into NCDHW: channel by channel, each channel's output row written front to back, instead of one
-     * float into each of Cout planes per position (a cache miss per store).
+     * float into each of Cout planes per position (a cache miss per store); read from the row buffer with gathers
+     * where {@link #widthGather} allows, else one float at a time.
      */
     private void storeChannelsFirst(float[] row, int rowBase, float[] y, int rowStart, int plane) {
+        if (widthGather != null) {
+            gatherChannelsFirst(row, rowBase, y, rowStart, plane);
+            return;
+        }
         int width = s.outputSize[2];
         int phases = s.axes[2].count();
         int sw = s.axes[2].stride();
@@ -103,6 +133,45 @@ final class Epilogue {
                 }
             }
         }
+    }
+
+    private void gatherChannelsFirst(float[] row, int rowBase, float[] y, int rowStart, int plane) {
+        int width = s.outputSize[2];
+        int coutPerGroup = s.coutPerGroup;
+        int[] at = widthGather;
+        Activation.Kind kind = activation.kind();
+        float slope = activation.slope();
+        for (int g = 0; g < s.groups; g++) {
+            int co0 = g * coutPerGroup;
+            int from = rowBase + g * vectorsPerGroupFloats;
+            for (int c = 0; c < coutPerGroup; c++) {
+                int co = co0 + c;
+                FloatVector b = FloatVector.broadcast(S, bias == null ? 0f : bias[co]);
+                int dst = rowStart + co * plane;
+                int ow = 0;
+                for (; ow <= width - L; ow += L) {
+                    activate(FloatVector.fromArray(S, row, from + c, at, ow), b, kind, slope).intoArray(y, dst + ow);
+                }
+                if (ow < width) {
+                    VectorMask<Float> in = S.indexInRange(ow, width);
+                    activate(FloatVector.fromArray(S, row, from + c, at, ow), b, kind, slope).intoArray(y, dst + ow,
+                            in);
+                }
+            }
+        }
+    }
+
+    /** Bias and a vector-friendly activation (see {@link #vectorActivation}), as {@link #finish} applies them. */
+    private FloatVector activate(FloatVector v, FloatVector b, Activation.Kind kind, float slope) {
+        if (bias != null) {
+            v = v.add(b);
+        }
+        if (kind != Activation.Kind.NONE) {
+            // Not v * 0 for relu: -Inf * 0 would be NaN where the reference gives 0.
+            FloatVector zero = FloatVector.zero(S);
+            v = v.blend(kind == Activation.Kind.RELU ? zero : v.mul(slope), v.lt(zero));
+        }
+        return v;
     }
 
     /**
@@ -142,20 +211,12 @@ final class Epilogue {
     private void finish(float[] row, int from, int biasFrom, float[] y, int to, int count) {
         Activation.Kind kind = activation.kind();
         int c = 0;
-        if (kind == Activation.Kind.NONE || kind == Activation.Kind.RELU || kind == Activation.Kind.LEAKY_RELU) {
-            FloatVector zero = FloatVector.zero(S);
+        if (vectorActivation(kind)) {
             float slope = activation.slope();
+            FloatVector none = FloatVector.zero(S);
             for (; c <= count - L; c += L) {
-                FloatVector v = FloatVector.fromArray(S, row, from + c);
-                if (bias != null) {
-                    v = v.add(FloatVector.fromArray(S, bias, biasFrom + c));
-                }
-                if (kind != Activation.Kind.NONE) {
-                    // Not v * 0 for relu: -Inf * 0 would be NaN where the reference gives 0.
-                    VectorMask<Float> negative = v.lt(zero);
-                    v = v.blend(kind == Activation.Kind.RELU ? zero : v.mul(slope), negative);
-                }
-                v.intoArray(y, to + c);
+                FloatVector b = bias == null ? none : FloatVector.fromArray(S, bias, biasFrom + c);
+                activate(FloatVector.fromArray(S, row, from + c), b, kind, slope).intoArray(y, to + c);
             }
         }
         for (; c < count; c++) {

@@ -1,5 +1,7 @@
 package org.deconv3d.simd;
 
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
 import org.deconv3d.Layout;
 
 /**
@@ -9,14 +11,25 @@ import org.deconv3d.Layout;
  */
 final class TileLoop {
 
+    private static final VectorSpecies<Float> S = SimdKernel.S;
+    private static final int L = SimdKernel.L;
+
     private final Schedule s;
     private final PackedWeights weights;
     private final Epilogue epilogue;
+    /** {@code k * plane} for lane k: one position's consecutive channels in an NCDHW input. */
+    private final int[] channelGather;
 
     TileLoop(Schedule schedule, PackedWeights weights, Epilogue epilogue) {
         this.s = schedule;
         this.weights = weights;
         this.epilogue = epilogue;
+        int[] size = schedule.inputSize;
+        int plane = size[0] * size[1] * size[2];
+        channelGather = new int[L];
+        for (int k = 0; k < L && k < schedule.cin; k++) {
+            channelGather[k] = k * plane; // an element of the input when k < cin, so no overflow
+        }
     }
 
     /**
@@ -36,7 +49,15 @@ final class TileLoop {
         }
         int plane = size[0] * size[1] * xw;
         int src = xBase + (id * size[1] + ih) * xw;
-        for (int c = 0; c < cin; c++) {
+        int c = 0;
+        // L channels of one position per gather, stored as one vector: the copy's writes stay contiguous.
+        for (; c <= cin - L; c += L) {
+            int from = src + c * plane;
+            for (int iw = 0; iw < xw; iw++) {
+                FloatVector.fromArray(S, x, from + iw, channelGather, 0).intoArray(xp, dst + iw * cin + c);
+            }
+        }
+        for (; c < cin; c++) {
             int from = src + c * plane;
             for (int iw = 0; iw < xw; iw++) {
                 xp[dst + iw * cin + c] = x[from + iw];
