@@ -71,14 +71,18 @@ final class TileLoop {
      * (padded) input at {@code x[xBase...]} and writing its output at {@code y[yBase...]}.
      */
     void computeRows(float[] x, int xBase, float[] y, int yBase, float[] row, int item) {
-        int rp = s.rowPhaseOf(item);
-        int cd = s.rowPhase[rp][0], ch = s.rowPhase[rp][1];
+        int dItem = item / s.heightItems;
+        int hItem = item - dItem * s.heightItems;
+        int nd = s.depthPhases.length;
+        int nh = s.heightPhases.length;
+        int dIndex = dItem % nd;
+        int hIndex = hItem % nh;
+        int cd = s.depthPhases[dIndex], ch = s.heightPhases[hIndex];
+        int rp = dIndex * nh + hIndex;
         int rowsPerItem = s.rowsPerItem;
+        int jd = dItem / nd;
+        int jh = hItem / nh * rowsPerItem;
         int jhCount = s.axes[1].positions(ch);
-        int jhItems = (jhCount + rowsPerItem - 1) / rowsPerItem;
-        int local = item - s.itemStart[rp];
-        int jh = (local % jhItems) * rowsPerItem;
-        int jd = local / jhItems;
         boolean second = rowsPerItem == 2 && jh + 1 < jhCount;
         int xRowStride = s.padded[2] * s.cin;
         int xRowA = xBase + (jd * s.padded[1] + jh) * xRowStride;
