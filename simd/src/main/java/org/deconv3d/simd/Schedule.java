@@ -1,5 +1,6 @@
 package org.deconv3d.simd;
 
+import java.util.Arrays;
 import java.util.Optional;
 import org.deconv3d.Axis;
 import org.deconv3d.AxisPhases;
@@ -96,6 +97,16 @@ final class Schedule {
     final int[][][] phaseWOff;
     /** [ph]: entries hold a pair of width taps whose inputs are one position apart. */
     final boolean[] phasePaired;
+    /**
+     * Whether rows are computed by {@link SimdKernel#m8c1}, both width phases at once: two width phases, one with
+     * paired entries (section {@link #pairedSection}) and one with a single width tap whose entries read the same
+     * inputs as one of the pair's taps ({@link #qLag}; kernel 3, stride 2, with any padding), and every block one
+     * vector wide.
+     */
+    final boolean mergedWidth;
+    final int pairedSection;
+    /** With {@link #mergedWidth}: 0 when the one-tap phase reads the pair's first tap's input, 1 its second's. */
+    int qLag;
     /** Items per sample of each stage. */
     final int prepItems;
     final int computeItems;
@@ -159,6 +170,8 @@ final class Schedule {
                         ph++;
                     }
         computeItems = Math.toIntExact((long) depthItems * heightItems);
+        pairedSection = phase.length > 0 && phasePaired[0] ? 0 : 1;
+        mergedWidth = mergeable(weights);
         prepItems = direct ? 0 : x[0] * x[1];
         int[] o = p.outputSize();
         fillItems = hasBareOutputs() ? o[0] * o[1] : 0;
@@ -212,7 +225,10 @@ final class Schedule {
         }
     }
 
-    /** Per axis {padLo, padded}: every read of every tap of every tile position, tails included, lands inside. */
+    /**
+     * Per axis {padLo, padded}: every read of every tap of every tile position, tails included, lands inside; along
+     * width every phase counts with the longest phase's tiles.
+     */
     private static long[] paddedExtent(Deconv3dProblem p, AxisPhases[] axes) {
         int[] x = p.inputSize();
         long[] out = new long[6];
@@ -221,8 +237,13 @@ final class Schedule {
             int roundTo = a == 2 ? TILE : 1;
             long minOff = 0;
             long maxAccess = x[a] - 1;
+            // Width: every phase over the longest phase's tiles, as the merged width tiles compute them.
+            int longest = 0;
             for (int c = 0; c < ax.count(); c++) {
-                int last = roundUp(ax.positions(c), roundTo) - 1;
+                longest = Math.max(longest, ax.positions(c));
+            }
+            for (int c = 0; c < ax.count(); c++) {
+                int last = roundUp(a == 2 ? longest : ax.positions(c), roundTo) - 1;
                 for (int off : ax.offsets(c)) {
                     minOff = Math.min(minOff, off);
                     maxAccess = Math.max(maxAccess, (long) last + off);
@@ -298,6 +319,50 @@ final class Schedule {
                 for (e = 0; e < tap.length; e++)
                     phaseWOff[ph][g * blocks + b][e] = weights.offset(g, b, tap[e]);
     }
+
+    private boolean mergeable(PackedWeights weights) {
+        if (sections != 2 || phase.length == 0 || "false".equals(System.getProperty(MERGE_PROPERTY))) {
+            return false;
+        }
+        for (int b = 0; b < weights.blocks(); b++) {
+            if (weights.blockWidth[b] != 1) {
+                return false;
+            }
+        }
+        for (int rp = 0; rp < phase.length / 2; rp++) {
+            int p = rp * 2 + pairedSection;
+            int q = rp * 2 + 1 - pairedSection;
+            if (!phasePaired[p] || phasePaired[q] || !sameInputs(phaseXOff[p], phaseXOff[q], rp == 0 ? -1 : qLag)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Whether the one-tap phase's entries read the inputs of the pair's first tap ({@code lag} 0) or of its second,
+     * one position before ({@code lag} 1), as the pair's entries do; {@code lag} -1: find which, into
+     * {@link #qLag}.
+     */
+    private boolean sameInputs(int[] pairOff, int[] oneOff, int lag) {
+        if (pairOff.length != oneOff.length) {
+            return false;
+        }
+        int found = Arrays.equals(pairOff, oneOff) ? 0 : 1;
+        for (int e = 0; e < pairOff.length; e++) {
+            if (oneOff[e] != pairOff[e] - found * cin) {
+                return false;
+            }
+        }
+        if (lag >= 0 && lag != found) {
+            return false;
+        }
+        qLag = found;
+        return true;
+    }
+
+    /** Set to {@code false}, plans made afterwards compute the width phases one at a time (tests, A/B runs). */
+    static final String MERGE_PROPERTY = "deconv3d.simd.merge";
 
     private static int[] tappedPhases(AxisPhases ax) {
         int n = 0;

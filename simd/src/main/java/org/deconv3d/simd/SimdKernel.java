@@ -12,7 +12,8 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Names: {@code r8c2} = <b>r</b>egular entries (one tap each), <b>8</b> positions, <b>2</b> output-channel
  * vectors; {@code p8c1} = <b>p</b>aired entries (two width taps one input apart share each broadcast), 8
- * positions, 1 vector. The tile's layout is {@link Schedule}'s tile contract.
+ * positions, 1 vector; {@code m8c1} = <b>m</b>erged width phases (a paired phase and a one-tap phase that share
+ * their inputs), 8 positions of each, 1 vector. The tile's layout is {@link Schedule}'s tile contract.
  *
  * <p>The species is a constant ({@code static final}) so that C2 compiles the vector operations to machine
  * instructions; its width can be narrowed with {@code -Ddeconv3d.simd.bits=128|256} to test those code paths.
@@ -327,6 +328,104 @@ final class SimdKernel {
             }
             s0.intoArray(row, rowA); s1.intoArray(row, a1); s2.intoArray(row, a2); s3.intoArray(row, a3);
             s4.intoArray(row, rowB); s5.intoArray(row, b1); s6.intoArray(row, b2); s7.intoArray(row, b3);
+        }
+    }
+
+    /**
+     * Both width phases of a stride-2 row at once, for 1 output-channel vector: phase P with paired entries (as in
+     * {@link #p8c1}: weights {@code pOff[2e]} at input position r, {@code pOff[2e+1]} at r - 1) and phase Q with one
+     * width tap ({@code qOff[e]}) that reads position r, the same input as P's first tap, or r - 1 when
+     * {@code qLag} (its second: PyTorch's padding 1). Each broadcast input then
+     * feeds three FMAs: 10 broadcasts for 24 FMAs, where {@code p8c1} and {@code r8c1} need 18 for the same work,
+     * and with one output-channel vector a broadcast costs about as much as an FMA on Zen 4. P's sums go to
+     * {@code row} from {@code pA}/{@code pB}, Q's from {@code qA}/{@code qB}, positions {@code rowStep} apart; each
+     * output is summed in the same order as by {@code p8c1} and {@code r8c1} (entries, then channels, P's
+     * second tap before its first), so the results are the same bits.
+     */
+    static void m8c1(float[] x, int xA, int xB, int[] xOff, float[] w, int[] pOff, int[] qOff, boolean qLag,
+            int entries, int cin, int xStep, float[] row, int pA, int pB, int qA, int qB, int rowStep) {
+        int p1 = pA + rowStep, p2 = pA + 2 * rowStep, p3 = pA + 3 * rowStep;
+        int p5 = pB + rowStep, p6 = pB + 2 * rowStep, p7 = pB + 3 * rowStep;
+        int q1 = qA + rowStep, q2 = qA + 2 * rowStep, q3 = qA + 3 * rowStep;
+        int q5 = qB + rowStep, q6 = qB + 2 * rowStep, q7 = qB + 3 * rowStep;
+        for (int e = 0; e < entries; e++) {
+            FloatVector s0, s1, s2, s3, s4, s5, s6, s7, t0, t1, t2, t3, t4, t5, t6, t7;
+            if (e == 0) {
+                s0 = FloatVector.zero(S); s1 = s0; s2 = s0; s3 = s0; s4 = s0; s5 = s0; s6 = s0; s7 = s0;
+                t0 = s0; t1 = s0; t2 = s0; t3 = s0; t4 = s0; t5 = s0; t6 = s0; t7 = s0;
+            } else {
+                s0 = load(row, pA); s1 = load(row, p1); s2 = load(row, p2); s3 = load(row, p3);
+                s4 = load(row, pB); s5 = load(row, p5); s6 = load(row, p6); s7 = load(row, p7);
+                t0 = load(row, qA); t1 = load(row, q1); t2 = load(row, q2); t3 = load(row, q3);
+                t4 = load(row, qB); t5 = load(row, q5); t6 = load(row, q6); t7 = load(row, q7);
+            }
+            int pa = xA + xOff[e];
+            int pb = xB + xOff[e];
+            int wA = pOff[2 * e];
+            int wB = pOff[2 * e + 1];
+            int wQ = qOff[e];
+            // Two copies of the channel loop, one per alignment, so neither tests it per FMA.
+            if (qLag) {
+                for (int c = 0; c < cin; c++) {
+                    int ia = pa + c;
+                    int ib = pb + c;
+                    FloatVector p = FloatVector.fromArray(S, w, wA + c * L);
+                    FloatVector q = FloatVector.fromArray(S, w, wB + c * L);
+                    FloatVector r = FloatVector.fromArray(S, w, wQ + c * L);
+                    FloatVector v = FloatVector.broadcast(S, x[ia - xStep]);
+                    s0 = v.fma(q, s0); t0 = v.fma(r, t0);
+                    v = FloatVector.broadcast(S, x[ia]);
+                    s0 = v.fma(p, s0); s1 = v.fma(q, s1); t1 = v.fma(r, t1);
+                    v = FloatVector.broadcast(S, x[ia + xStep]);
+                    s1 = v.fma(p, s1); s2 = v.fma(q, s2); t2 = v.fma(r, t2);
+                    v = FloatVector.broadcast(S, x[ia + 2 * xStep]);
+                    s2 = v.fma(p, s2); s3 = v.fma(q, s3); t3 = v.fma(r, t3);
+                    v = FloatVector.broadcast(S, x[ia + 3 * xStep]);
+                    s3 = v.fma(p, s3);
+                    v = FloatVector.broadcast(S, x[ib - xStep]);
+                    s4 = v.fma(q, s4); t4 = v.fma(r, t4);
+                    v = FloatVector.broadcast(S, x[ib]);
+                    s4 = v.fma(p, s4); s5 = v.fma(q, s5); t5 = v.fma(r, t5);
+                    v = FloatVector.broadcast(S, x[ib + xStep]);
+                    s5 = v.fma(p, s5); s6 = v.fma(q, s6); t6 = v.fma(r, t6);
+                    v = FloatVector.broadcast(S, x[ib + 2 * xStep]);
+                    s6 = v.fma(p, s6); s7 = v.fma(q, s7); t7 = v.fma(r, t7);
+                    v = FloatVector.broadcast(S, x[ib + 3 * xStep]);
+                    s7 = v.fma(p, s7);
+                }
+            } else {
+                for (int c = 0; c < cin; c++) {
+                    int ia = pa + c;
+                    int ib = pb + c;
+                    FloatVector p = FloatVector.fromArray(S, w, wA + c * L);
+                    FloatVector q = FloatVector.fromArray(S, w, wB + c * L);
+                    FloatVector r = FloatVector.fromArray(S, w, wQ + c * L);
+                    FloatVector v = FloatVector.broadcast(S, x[ia - xStep]);
+                    s0 = v.fma(q, s0);
+                    v = FloatVector.broadcast(S, x[ia]);
+                    s0 = v.fma(p, s0); s1 = v.fma(q, s1); t0 = v.fma(r, t0);
+                    v = FloatVector.broadcast(S, x[ia + xStep]);
+                    s1 = v.fma(p, s1); s2 = v.fma(q, s2); t1 = v.fma(r, t1);
+                    v = FloatVector.broadcast(S, x[ia + 2 * xStep]);
+                    s2 = v.fma(p, s2); s3 = v.fma(q, s3); t2 = v.fma(r, t2);
+                    v = FloatVector.broadcast(S, x[ia + 3 * xStep]);
+                    s3 = v.fma(p, s3); t3 = v.fma(r, t3);
+                    v = FloatVector.broadcast(S, x[ib - xStep]);
+                    s4 = v.fma(q, s4);
+                    v = FloatVector.broadcast(S, x[ib]);
+                    s4 = v.fma(p, s4); s5 = v.fma(q, s5); t4 = v.fma(r, t4);
+                    v = FloatVector.broadcast(S, x[ib + xStep]);
+                    s5 = v.fma(p, s5); s6 = v.fma(q, s6); t5 = v.fma(r, t5);
+                    v = FloatVector.broadcast(S, x[ib + 2 * xStep]);
+                    s6 = v.fma(p, s6); s7 = v.fma(q, s7); t6 = v.fma(r, t6);
+                    v = FloatVector.broadcast(S, x[ib + 3 * xStep]);
+                    s7 = v.fma(p, s7); t7 = v.fma(r, t7);
+                }
+            }
+            s0.intoArray(row, pA); s1.intoArray(row, p1); s2.intoArray(row, p2); s3.intoArray(row, p3);
+            s4.intoArray(row, pB); s5.intoArray(row, p5); s6.intoArray(row, p6); s7.intoArray(row, p7);
+            t0.intoArray(row, qA); t1.intoArray(row, q1); t2.intoArray(row, q2); t3.intoArray(row, q3);
+            t4.intoArray(row, qB); t5.intoArray(row, q5); t6.intoArray(row, q6); t7.intoArray(row, q7);
         }
     }
 

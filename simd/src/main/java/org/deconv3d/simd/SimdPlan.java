@@ -103,6 +103,11 @@ final class SimdPlan extends AbstractPlan {
         return flops < parallelFlops ? 1 : (int) Math.max(1, Math.min(runner.maxWorkers(), items));
     }
 
+    /** Whether rows are computed by the merged width-phase tiles ({@link Schedule#mergedWidth}; tests). */
+    boolean mergedWidthTiles() {
+        return schedule != null && schedule.mergedWidth;
+    }
+
     /** Whether runs use the reference loops (non-finite filter). */
     boolean usesReferenceLoops() {
         return referenceFilter != null;

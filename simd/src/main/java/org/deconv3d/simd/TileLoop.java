@@ -88,8 +88,12 @@ final class TileLoop {
         int xRowA = xBase + (jd * s.padded[1] + jh) * xRowStride;
         // A lone last row still fills the tile's second half, from its own input; that half is discarded.
         int xRowB = second ? xRowA + xRowStride : xRowA;
-        for (int section = 0; section < s.sections; section++) {
-            computeSection(rp * s.sections + section, x, xRowA, xRowB, row, section * s.sectionFloats);
+        if (s.mergedWidth) {
+            computeMerged(rp, x, xRowA, xRowB, row);
+        } else {
+            for (int section = 0; section < s.sections; section++) {
+                computeSection(rp * s.sections + section, x, xRowA, xRowB, row, section * s.sectionFloats);
+            }
         }
         int od = s.axes[0].output(cd, jd);
         int oh = s.axes[1].output(ch, jh);
@@ -131,6 +135,54 @@ final class TileLoop {
                         int ra = rowOff + jw * rowStride;
                         tile(two, paired, x, a, a + half * cin, xOff, w, wOff, entries, row, ra,
                                 ra + half * rowStride);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Both width phases of row phase {@code rp} with {@link SimdKernel#m8c1} ({@link Schedule#mergedWidth}): tiles
+     * over the longer phase's positions; the shorter phase's extra sums land in its section's rounding and are
+     * never stored, and their inputs lie inside the padded buffer, which covers every phase over the longest
+     * phase's tiles.
+     */
+    private void computeMerged(int rp, float[] x, int xRowA, int xRowB, float[] row) {
+        int ph = rp * 2 + s.pairedSection;
+        int qh = rp * 2 + 1 - s.pairedSection;
+        int jwCount = Math.max(s.axes[2].positions(s.phase[ph][2]), s.axes[2].positions(s.phase[qh][2]));
+        int[] xOff = s.phaseXOff[ph];
+        int entries = xOff.length;
+        int cin = s.cin;
+        int rowStride = s.rowStride;
+        float[] w = weights.values;
+        int blocks = weights.blocks();
+        int lanes = weights.lanes;
+        int half = Schedule.TILE / 2;
+        int pBase = s.pairedSection * s.sectionFloats;
+        int qBase = (1 - s.pairedSection) * s.sectionFloats;
+        boolean lag = s.qLag == 1;
+        for (int g = 0; g < s.groups; g++) {
+            int xa = xRowA + g * s.cinPerGroup;
+            int xb = xRowB + g * s.cinPerGroup;
+            for (int b = 0; b < blocks; b++) {
+                int[] pOff = s.phaseWOff[ph][g * blocks + b];
+                int[] qOff = s.phaseWOff[qh][g * blocks + b];
+                int rowOff = (g * weights.vectorsPerGroup + weights.blockStart[b]) * lanes;
+                if (s.rowsPerItem == 2) {
+                    for (int jw = 0; jw < jwCount; jw += half) {
+                        int r = rowOff + jw * rowStride;
+                        SimdKernel.m8c1(x, xa + jw * cin, xb + jw * cin, xOff, w, pOff, qOff, lag, entries,
+                                s.cinPerGroup, cin, row, pBase + r, pBase + r + s.rowBlock, qBase + r,
+                                qBase + r + s.rowBlock, rowStride);
+                    }
+                } else {
+                    for (int jw = 0; jw < jwCount; jw += Schedule.TILE) {
+                        int a = xa + jw * cin;
+                        int r = rowOff + jw * rowStride;
+                        int rHalf = r + half * rowStride;
+                        SimdKernel.m8c1(x, a, a + half * cin, xOff, w, pOff, qOff, lag, entries, s.cinPerGroup,
+                                cin, row, pBase + r, pBase + rHalf, qBase + r, qBase + rHalf, rowStride);
                     }
                 }
             }

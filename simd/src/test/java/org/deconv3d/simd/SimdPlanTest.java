@@ -325,6 +325,51 @@ class SimdPlanTest {
         assertTrue(helpers <= 8, helpers + " simd helper threads alive after 300 unclosed plans");
     }
 
+    /**
+     * The merged width-phase tiles (kernel 3 stride 2 along width, one output-channel vector per block): taken
+     * where they apply (asserted), bit for bit what the phase-at-a-time tiles give, and right against the
+     * reference, on odd widths (phases of different lengths), short rows (two rows per item), groups, NCDHW,
+     * activations, a batch, and 1 and several output channels.
+     */
+    @Test
+    void mergedWidthTilesMatchThePhaseAtATimeTiles() {
+        int lanes = SimdKernel.L;
+        Deconv3dProblem[] problems = {
+            Deconv3dProblem.tensorflow(new int[] {1, 5, 6, 9, 7}, new int[] {3, 3, 3, Math.min(lanes, 16), 7})
+                    .strides(2).padding(Padding.SAME).build(),
+            Deconv3dProblem.tensorflow(new int[] {2, 3, 4, 3, 5}, new int[] {2, 3, 3, 1, 5})
+                    .strides(new int[] {1, 2, 2}).padding(Padding.VALID).build(),
+            Deconv3dProblem.tensorflow(new int[] {1, 4, 3, 13, 6}, new int[] {3, 1, 3, 3, 6})
+                    .strides(2).groups(2).activation(Activation.RELU).padding(Padding.SAME).build(),
+            Deconv3dProblem.tensorflow(new int[] {1, 9, 3, 4, 11}, new int[] {1, 2, 3, 5, 9}).strides(2)
+                    .padding(Padding.SAME).dataFormat(org.deconv3d.Layout.NCDHW)
+                    .activation(Activation.leakyRelu(0.25f)).build(),
+            Deconv3dProblem.pytorch(new int[] {3, 4, 5, 5, 10}, new int[] {4, 2, 3, 3, 3}).stride(2).padding(1)
+                    .build(),
+            // Output width 17: phases of 9 and 8 positions, so the shorter phase is computed over 16 (2 tiles).
+            Deconv3dProblem.pytorch(new int[] {1, 3, 2, 3, 9}, new int[] {3, 5, 3, 3, 3}).stride(2).padding(1)
+                    .activation(Activation.TANH).build(),
+        };
+        for (int i = 0; i < problems.length; i++) {
+            Deconv3dProblem p = problems[i];
+            Case c = Case.of(p, 100 + i, true, true);
+            float[] merged;
+            try (SimdPlan plan = simd.plan(p, c.filter(), c.bias(), 2, 0)) {
+                assertTrue(plan.mergedWidthTiles(), "merged tiles not taken for " + p.describe());
+                merged = run(plan, c);
+            }
+            CrossCheck.assertClose("simd (merged width tiles)", c, CrossCheck.reference(c), merged);
+            String before = System.setProperty(Schedule.MERGE_PROPERTY, "false");
+            assertTrue(before == null, "the property is for this test only");
+            try (SimdPlan plan = simd.plan(p, c.filter(), c.bias(), 2, 0)) {
+                assertFalse(plan.mergedWidthTiles());
+                assertBitwiseEqual(run(plan, c), merged, "merged width tiles", c);
+            } finally {
+                System.clearProperty(Schedule.MERGE_PROPERTY);
+            }
+        }
+    }
+
     @Test
     void workspacesAreReportedAndBounded() throws Exception {
         Deconv3dProblem p = Deconv3dProblem.tensorflow(new int[] {1, 8, 6, 6, 6}, new int[] {3, 3, 3, 8, 8})
