@@ -106,7 +106,7 @@ final class Schedule {
     final boolean mergedWidth;
     final int pairedSection;
     /** With {@link #mergedWidth}: 0 when the one-tap phase reads the pair's first tap's input, 1 its second's. */
-    int qLag;
+    final int qLag;
     /** Items per sample of each stage. */
     final int prepItems;
     final int computeItems;
@@ -171,7 +171,9 @@ final class Schedule {
                     }
         computeItems = Math.toIntExact((long) depthItems * heightItems);
         pairedSection = phase.length > 0 && phasePaired[0] ? 0 : 1;
-        mergedWidth = mergeable(weights);
+        int lag = mergeLag(weights);
+        mergedWidth = lag >= 0;
+        qLag = Math.max(0, lag);
         prepItems = direct ? 0 : x[0] * x[1];
         int[] o = p.outputSize();
         fillItems = hasBareOutputs() ? o[0] * o[1] : 0;
@@ -320,45 +322,45 @@ final class Schedule {
                     phaseWOff[ph][g * blocks + b][e] = weights.offset(g, b, tap[e]);
     }
 
-    private boolean mergeable(PackedWeights weights) {
+    /**
+     * The one-tap phase's alignment if rows can use {@link SimdKernel#m8c1} ({@link #mergedWidth}): 0 when its
+     * entries read the inputs of the pair's first tap, 1 when those of its second (one position before), the same
+     * for every row phase; -1 when they cannot.
+     */
+    private int mergeLag(PackedWeights weights) {
         if (sections != 2 || phase.length == 0 || "false".equals(System.getProperty(MERGE_PROPERTY))) {
-            return false;
+            return -1;
         }
         for (int b = 0; b < weights.blocks(); b++) {
             if (weights.blockWidth[b] != 1) {
-                return false;
+                return -1;
             }
         }
+        int lag = -1;
         for (int rp = 0; rp < phase.length / 2; rp++) {
             int p = rp * 2 + pairedSection;
             int q = rp * 2 + 1 - pairedSection;
-            if (!phasePaired[p] || phasePaired[q] || !sameInputs(phaseXOff[p], phaseXOff[q], rp == 0 ? -1 : qLag)) {
-                return false;
+            int found = phasePaired[p] && !phasePaired[q] ? lag(phaseXOff[p], phaseXOff[q]) : -1;
+            if (found < 0 || (lag >= 0 && found != lag)) {
+                return -1;
             }
+            lag = found;
         }
-        return true;
+        return lag;
     }
 
-    /**
-     * Whether the one-tap phase's entries read the inputs of the pair's first tap ({@code lag} 0) or of its second,
-     * one position before ({@code lag} 1), as the pair's entries do; {@code lag} -1: find which, into
-     * {@link #qLag}.
-     */
-    private boolean sameInputs(int[] pairOff, int[] oneOff, int lag) {
+    /** 0 or 1 when every entry of the one-tap phase reads the pair's input, or the one before it; else -1. */
+    private int lag(int[] pairOff, int[] oneOff) {
         if (pairOff.length != oneOff.length) {
-            return false;
+            return -1;
         }
         int found = Arrays.equals(pairOff, oneOff) ? 0 : 1;
         for (int e = 0; e < pairOff.length; e++) {
             if (oneOff[e] != pairOff[e] - found * cin) {
-                return false;
+                return -1;
             }
         }
-        if (lag >= 0 && lag != found) {
-            return false;
-        }
-        qLag = found;
-        return true;
+        return found;
     }
 
     /** Set to {@code false}, plans made afterwards compute the width phases one at a time (tests, A/B runs). */
