@@ -5,16 +5,16 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The register-tiled micro-kernels of the filter gradient, {@code sum[ci][co] += x[p, ci] * g[p, co]} over
- * {@code rows} runs of {@code count} positions {@code p}, in order: a block of input channels (each a broadcast of {@code x}) times a block
- * of output-channel vectors (loads of {@code g}), positions in order. Names: {@code m8n2} = 8 input channels x 2
- * output-channel vectors, 16 accumulators that stay in registers for the whole run and meet the sums in memory
+ * {@code rows} runs of {@code count} positions {@code p}, in order: a block of input channels (each a broadcast of
+ * {@code x}) times a block of output-channel vectors (loads of {@code g}). Names: {@code m8n2} = 8 input channels x
+ * 2 output-channel vectors, 16 accumulators that stay in registers for the whole run and meet the sums in memory
  * once at each end.
  *
- * <p>{@code x} is read at {@code x[xi + c*xChannel + p*xStep]}: channels-last data has {@code xChannel = 1},
- * channels-first {@code xStep = 1} (8 short streams). {@code g} at {@code g[gi + p*gStep + lane]}; after each
- * run both skip ahead by {@code xSkip}/{@code gSkip} to the next row. The sums are at
- * {@code sum[si + c*sStride + lane]}. One flat loop over all positions (a counter for the row's end, not a nested
- * loop): JDK 17's C2 keeps vectors in registers only within a single loop.
+ * <p>{@code x} is read at {@code x[xi + c + p*xStep]} (channels last, in place or packed: with constant channel
+ * offsets C2 checks the eight reads' bounds as one), {@code g} at {@code g[gi + p*gStep + lane]}; after each run
+ * both skip ahead by {@code xSkip}/{@code gSkip} to the next row. The sums are at {@code sum[si + c*sStride + lane]}.
+ * One flat loop over all positions (a counter for the row's end, not a nested loop): JDK 17's C2 keeps vectors in
+ * registers only within a single loop.
  */
 final class FilterGradientKernel {
 
@@ -24,7 +24,7 @@ final class FilterGradientKernel {
     private FilterGradientKernel() {
     }
 
-    static void m8n2(float[] x, int xi, int xChannel, int xStep, float[] g, int gi, int gStep, int count,
+    static void m8n2(float[] x, int xi, int xStep, float[] g, int gi, int gStep, int count,
             int rows, int xSkip, int gSkip, float[] sum, int si, int sStride) {
         int s1 = si + sStride, s2 = si + 2 * sStride, s3 = si + 3 * sStride, s4 = si + 4 * sStride;
         int s5 = si + 5 * sStride, s6 = si + 6 * sStride, s7 = si + 7 * sStride;
@@ -32,28 +32,26 @@ final class FilterGradientKernel {
         FloatVector a20 = load(sum, s2), a21 = load(sum, s2 + L), a30 = load(sum, s3), a31 = load(sum, s3 + L);
         FloatVector a40 = load(sum, s4), a41 = load(sum, s4 + L), a50 = load(sum, s5), a51 = load(sum, s5 + L);
         FloatVector a60 = load(sum, s6), a61 = load(sum, s6 + L), a70 = load(sum, s7), a71 = load(sum, s7 + L);
-        int c1 = xChannel, c2 = 2 * xChannel, c3 = 3 * xChannel, c4 = 4 * xChannel, c5 = 5 * xChannel;
-        int c6 = 6 * xChannel, c7 = 7 * xChannel;
-        int xp = xi;
+                int xp = xi;
         int gp = gi;
         for (int p = 0, w = 0, total = count * rows; p < total; p++) {
             FloatVector g0 = FloatVector.fromArray(S, g, gp);
             FloatVector g1 = FloatVector.fromArray(S, g, gp + L);
             FloatVector v = FloatVector.broadcast(S, x[xp]);
             a00 = v.fma(g0, a00); a01 = v.fma(g1, a01);
-            v = FloatVector.broadcast(S, x[xp + c1]);
+            v = FloatVector.broadcast(S, x[xp + 1]);
             a10 = v.fma(g0, a10); a11 = v.fma(g1, a11);
-            v = FloatVector.broadcast(S, x[xp + c2]);
+            v = FloatVector.broadcast(S, x[xp + 2]);
             a20 = v.fma(g0, a20); a21 = v.fma(g1, a21);
-            v = FloatVector.broadcast(S, x[xp + c3]);
+            v = FloatVector.broadcast(S, x[xp + 3]);
             a30 = v.fma(g0, a30); a31 = v.fma(g1, a31);
-            v = FloatVector.broadcast(S, x[xp + c4]);
+            v = FloatVector.broadcast(S, x[xp + 4]);
             a40 = v.fma(g0, a40); a41 = v.fma(g1, a41);
-            v = FloatVector.broadcast(S, x[xp + c5]);
+            v = FloatVector.broadcast(S, x[xp + 5]);
             a50 = v.fma(g0, a50); a51 = v.fma(g1, a51);
-            v = FloatVector.broadcast(S, x[xp + c6]);
+            v = FloatVector.broadcast(S, x[xp + 6]);
             a60 = v.fma(g0, a60); a61 = v.fma(g1, a61);
-            v = FloatVector.broadcast(S, x[xp + c7]);
+            v = FloatVector.broadcast(S, x[xp + 7]);
             a70 = v.fma(g0, a70); a71 = v.fma(g1, a71);
             xp += xStep;
             gp += gStep;
@@ -70,16 +68,16 @@ final class FilterGradientKernel {
     }
 
     /** 16 input channels x 1 vector: for groups with one vector of output channels (e.g. 16 at 512 bits). */
-    static void m16n1(float[] x, int xi, int xChannel, int xStep, float[] g, int gi, int gStep, int count,
+    static void m16n1(float[] x, int xi, int xStep, float[] g, int gi, int gStep, int count,
             int rows, int xSkip, int gSkip, float[] sum, int si, int sStride) {
-        m8n1(x, xi, xChannel, xStep, g, gi, gStep, count, rows, xSkip, gSkip, sum, si, sStride, true);
+        m8n1(x, xi, xStep, g, gi, gStep, count, rows, xSkip, gSkip, sum, si, sStride, true);
     }
 
     /**
      * 8 input channels x 1 vector, or 16 when {@code sixteen}: one method for both so the two tile sizes share one
      * body (the flag is a constant at each call site once inlined).
      */
-    private static void m8n1(float[] x, int xi, int xChannel, int xStep, float[] g, int gi, int gStep, int count,
+    private static void m8n1(float[] x, int xi, int xStep, float[] g, int gi, int gStep, int count,
             int rows, int xSkip, int gSkip, float[] sum, int si, int sStride, boolean sixteen) {
         int hi = sixteen ? 8 : 0;
         int t = si + hi * sStride;
@@ -91,29 +89,29 @@ final class FilterGradientKernel {
         FloatVector b3 = load(sum, t + 3 * sStride), b4 = load(sum, t + 4 * sStride);
         FloatVector b5 = load(sum, t + 5 * sStride), b6 = load(sum, t + 6 * sStride);
         FloatVector b7 = load(sum, t + 7 * sStride);
-        int c8 = hi * xChannel;
+        int c8 = hi;
         int xp = xi;
         int gp = gi;
         for (int p = 0, w = 0, total = count * rows; p < total; p++) {
             FloatVector g0 = FloatVector.fromArray(S, g, gp);
             a0 = FloatVector.broadcast(S, x[xp]).fma(g0, a0);
-            a1 = FloatVector.broadcast(S, x[xp + xChannel]).fma(g0, a1);
-            a2 = FloatVector.broadcast(S, x[xp + 2 * xChannel]).fma(g0, a2);
-            a3 = FloatVector.broadcast(S, x[xp + 3 * xChannel]).fma(g0, a3);
-            a4 = FloatVector.broadcast(S, x[xp + 4 * xChannel]).fma(g0, a4);
-            a5 = FloatVector.broadcast(S, x[xp + 5 * xChannel]).fma(g0, a5);
-            a6 = FloatVector.broadcast(S, x[xp + 6 * xChannel]).fma(g0, a6);
-            a7 = FloatVector.broadcast(S, x[xp + 7 * xChannel]).fma(g0, a7);
+            a1 = FloatVector.broadcast(S, x[xp + 1]).fma(g0, a1);
+            a2 = FloatVector.broadcast(S, x[xp + 2]).fma(g0, a2);
+            a3 = FloatVector.broadcast(S, x[xp + 3]).fma(g0, a3);
+            a4 = FloatVector.broadcast(S, x[xp + 4]).fma(g0, a4);
+            a5 = FloatVector.broadcast(S, x[xp + 5]).fma(g0, a5);
+            a6 = FloatVector.broadcast(S, x[xp + 6]).fma(g0, a6);
+            a7 = FloatVector.broadcast(S, x[xp + 7]).fma(g0, a7);
             if (sixteen) {
                 int xq = xp + c8;
                 b0 = FloatVector.broadcast(S, x[xq]).fma(g0, b0);
-                b1 = FloatVector.broadcast(S, x[xq + xChannel]).fma(g0, b1);
-                b2 = FloatVector.broadcast(S, x[xq + 2 * xChannel]).fma(g0, b2);
-                b3 = FloatVector.broadcast(S, x[xq + 3 * xChannel]).fma(g0, b3);
-                b4 = FloatVector.broadcast(S, x[xq + 4 * xChannel]).fma(g0, b4);
-                b5 = FloatVector.broadcast(S, x[xq + 5 * xChannel]).fma(g0, b5);
-                b6 = FloatVector.broadcast(S, x[xq + 6 * xChannel]).fma(g0, b6);
-                b7 = FloatVector.broadcast(S, x[xq + 7 * xChannel]).fma(g0, b7);
+                b1 = FloatVector.broadcast(S, x[xq + 1]).fma(g0, b1);
+                b2 = FloatVector.broadcast(S, x[xq + 2]).fma(g0, b2);
+                b3 = FloatVector.broadcast(S, x[xq + 3]).fma(g0, b3);
+                b4 = FloatVector.broadcast(S, x[xq + 4]).fma(g0, b4);
+                b5 = FloatVector.broadcast(S, x[xq + 5]).fma(g0, b5);
+                b6 = FloatVector.broadcast(S, x[xq + 6]).fma(g0, b6);
+                b7 = FloatVector.broadcast(S, x[xq + 7]).fma(g0, b7);
             }
             xp += xStep;
             gp += gStep;
@@ -136,9 +134,9 @@ final class FilterGradientKernel {
     }
 
     /** 8 input channels x 1 vector. */
-    static void m8n1(float[] x, int xi, int xChannel, int xStep, float[] g, int gi, int gStep, int count,
+    static void m8n1(float[] x, int xi, int xStep, float[] g, int gi, int gStep, int count,
             int rows, int xSkip, int gSkip, float[] sum, int si, int sStride) {
-        m8n1(x, xi, xChannel, xStep, g, gi, gStep, count, rows, xSkip, gSkip, sum, si, sStride, false);
+        m8n1(x, xi, xStep, g, gi, gStep, count, rows, xSkip, gSkip, sum, si, sStride, false);
     }
 
     /** 1 input channel x 1 vector: the channels left over after the 8s. */

@@ -20,6 +20,9 @@ import jdk.incubator.vector.FloatVector;
  */
 final class FilterGradientSlices {
 
+    /** Positions per packed block: a block's x and g (at most 128 x (Cout + Cin) floats) stay in L2. */
+    static final int BLOCK = 128;
+
     private final GradientGeometry geo;
 
     FilterGradientSlices(GradientGeometry geo) {
@@ -34,12 +37,25 @@ final class FilterGradientSlices {
         return geo.groups * geo.k[0] * geo.k[1] * geo.parts;
     }
 
+    /** The floats of {@link #item}'s packed block of positions. */
+    int packFloats() {
+        return geo.packBlocks ? Math.multiplyExact(BLOCK, geo.coutPadG + (geo.byPlanes ? geo.cinG : geo.cinPerPart))
+                : 0;
+    }
+
+    /** The ints {@link #item} needs for its plane table: two per input plane {@code (n, id)} it may visit. */
+    int planeTableInts(int samples) {
+        return geo.byPlanes ? 2 : Math.multiplyExact(2, Math.multiplyExact(samples, geo.in[0]));
+    }
+
     /**
      * Item {@code item} over the chunk of samples {@code n0 .. n0+samples-1} of {@code x}, whose {@code g} is
      * {@code gp} (see {@link GradientGeometry#filterRead}); {@code sum} is the item's scratch of
-     * {@link GradientGeometry#sumFloats} floats (by planes: the item's own partial filter).
+     * {@link GradientGeometry#sumFloats} floats (by planes: the item's own partial filter), {@code planes} a
+     * scratch of {@link #planeTableInts} ints, {@code pack} one of {@link #packFloats} floats.
      */
-    void item(float[] x, float[] gp, int n0, int samples, boolean firstChunk, float[] sum, float[] dw, int item) {
+    void item(float[] x, float[] gp, int n0, int samples, boolean firstChunk, float[] sum, float[] dw, int item,
+            int[] planes, float[] pack) {
         java.util.Arrays.fill(sum, 0f);
         int[] k = geo.k;
         if (geo.byPlanes) {
@@ -55,8 +71,9 @@ final class FilterGradientSlices {
                         }
                         for (int th = 0; th < k[1]; th++) {
                             int tap = (grp * k[0] + td) * k[1] + th;
-                            plane(x, gp, n0, n, id, grp, td, th, 0, geo.cinG, sum, tap * k[2] * geo.cinG * geo.coutPadG,
-                                    geo.cinG * geo.coutPadG);
+                            addPlane(planes, 0, n0, n, id, grp, td, th, 0);
+                            planes(x, gp, planes, 1, th, geo.cinG, sum, tap * k[2] * geo.cinG * geo.coutPadG,
+                                    geo.cinG * geo.coutPadG, pack);
                         }
                     }
                 }
@@ -73,55 +90,103 @@ final class FilterGradientSlices {
         if (!firstChunk) {
             moveSums(dw, sum, false, grp, ci0, cn, td, th);
         }
-        int id0 = geo.first(0, td), id1 = geo.end(0, td);
+        int count = 0;
         for (int n = 0; n < samples; n++) {
-            for (int id = id0; id < id1; id++) {
-                plane(x, gp, n0, n, id, grp, td, th, ci0, cn, sum, 0, geo.cinPerPart * geo.coutPadG);
+            for (int id = geo.first(0, td); id < geo.end(0, td); id++) {
+                count = addPlane(planes, count, n0, n, id, grp, td, th, ci0);
             }
         }
+        planes(x, gp, planes, count, th, cn, sum, 0, geo.cinPerPart * geo.coutPadG, pack);
         moveSums(dw, sum, true, grp, ci0, cn, td, th);
     }
 
     /**
-     * Adds the rows of input plane {@code (n, id)} that taps {@code td, th} take to the sums of channels
-     * {@code ci0 .. ci0+cn-1} of group {@code grp}: width tap {@code tw}'s sums start at
-     * {@code sum[base + tw*tapFloats]}, {@code coutPadG} floats per input channel.
+     * Appends input plane {@code (n, id)} to the table as where its first row that tap {@code th} takes starts in
+     * {@code x} (channel {@code ci0} of group {@code grp}) and in {@code g}; returns the new plane count.
      */
-    private void plane(float[] x, float[] gp, int n0, int n, int id, int grp, int td, int th, int ci0, int cn,
-            float[] sum, int base, int tapFloats) {
+    private int addPlane(int[] planes, int count, int n0, int n, int id, int grp, int td, int th, int ci0) {
         int[] in = geo.in;
-        int ih0 = geo.first(1, th), ih1 = geo.end(1, th);
-        int rows = ih1 - ih0;
-        if (rows <= 0) {
-            return;
-        }
+        int ih0 = geo.first(1, th);
         int cin = geo.problem.inChannels();
         boolean last = geo.channelsLast();
         int plane = in[0] * in[1] * in[2];
-        int xChannel = last ? 1 : plane;
         int xStep = last ? cin : 1;
-        int gStep = geo.s[2] * geo.channelStride;
         int xSample = last ? (n0 + n) * plane * cin + grp * geo.cinG + ci0
                 : ((n0 + n) * cin + grp * geo.cinG + ci0) * plane;
-        // The rows ih0..ih1-1 in one run each: their x rows and g rows are evenly spaced.
-        int xRow = xSample + (id * in[1] + ih0) * in[2] * xStep;
-        int gRow = geo.filterRead(n0, n, id * geo.s[0] + td * geo.d[0], ih0 * geo.s[1] + th * geo.d[1])
+        planes[2 * count] = xSample + (id * in[1] + ih0) * in[2] * xStep;
+        planes[2 * count + 1] = geo.filterRead(n0, n, id * geo.s[0] + td * geo.d[0], ih0 * geo.s[1] + th * geo.d[1])
                 + grp * geo.coutPadG;
+        return count + 1;
+    }
+
+    /**
+     * Adds the rows that tap {@code th} takes in the {@code planeCount} planes of the table to the sums of
+     * {@code cn} channels: width tap {@code tw}'s sums start at {@code sum[base + tw*tapFloats]},
+     * {@code coutPadG} floats per input channel. Where {@link GradientGeometry#packBlocks} says so, the positions
+     * go through {@code pack} in blocks of {@link #BLOCK}, their channels last.
+     */
+    private void planes(float[] x, float[] gp, int[] planes, int planeCount, int th, int cn, float[] sum, int base,
+            int tapFloats, float[] pack) {
+        int[] in = geo.in;
+        int rows = geo.end(1, th) - geo.first(1, th);
+        boolean last = geo.channelsLast();
+        int xChannel = last ? 1 : in[0] * in[1] * in[2];
+        int xStep = last ? geo.problem.inChannels() : 1;
+        int gStep = geo.s[2] * geo.channelStride;
+        // The rows of a plane are evenly spaced in x and in g.
         int xRowJump = in[2] * xStep;
         int gRowJump = geo.s[1] * geo.filterReadPitch();
+        int width = geo.coutPadG;
+        int xPack = BLOCK * width;
         for (int tw = 0; tw < geo.k[2]; tw++) {
             int iw0 = geo.first(2, tw);
             int count = geo.end(2, tw) - iw0;
-            if (count > 0) {
-                run(x, xRow + iw0 * xStep, xChannel, xStep, gp,
-                        gRow + (iw0 * geo.s[2] + tw * geo.d[2]) * geo.channelStride, gStep, count, rows,
-                        xRowJump - count * xStep, gRowJump - count * gStep, cn, sum, base + tw * tapFloats);
+            if (count <= 0 || rows <= 0) {
+                continue;
+            }
+            int xCol = iw0 * xStep;
+            int gCol = (iw0 * geo.s[2] + tw * geo.d[2]) * geo.channelStride;
+            int si = base + tw * tapFloats;
+            if (!geo.packBlocks) {
+                for (int j = 0; j < planeCount; j++) {
+                    run(x, planes[2 * j] + xCol, xStep, gp, planes[2 * j + 1] + gCol, gStep, count, rows,
+                            xRowJump - count * xStep, gRowJump - count * gStep, cn, sum, si);
+                }
+                continue;
+            }
+            int filled = 0;
+            for (int j = 0; j < planeCount; j++) {
+                for (int r = 0; r < rows; r++) {
+                    int xr = planes[2 * j] + r * xRowJump + xCol;
+                    int gr = planes[2 * j + 1] + r * gRowJump + gCol;
+                    for (int w = 0; w < count; w++) {
+                        System.arraycopy(gp, gr + w * gStep, pack, filled * width, width);
+                        int xi = xr + w * xStep;
+                        if (last) {
+                            System.arraycopy(x, xi, pack, xPack + filled * cn, cn);
+                        } else {
+                            for (int c = 0; c < cn; c++) {
+                                pack[xPack + filled * cn + c] = x[xi + c * xChannel];
+                            }
+                        }
+                        if (++filled == BLOCK) {
+                            run(pack, xPack, cn, pack, 0, width, filled, 1, 0, 0, cn, sum, si);
+                            filled = 0;
+                        }
+                    }
+                }
+            }
+            if (filled > 0) {
+                run(pack, xPack, cn, pack, 0, width, filled, 1, 0, 0, cn, sum, si);
             }
         }
     }
 
-    /** All channel blocks of one run of positions: 8x2 tiles, then 8x1 / 16x1 for an odd vector, then singles. */
-    private void run(float[] x, int xi, int xChannel, int xStep, float[] g, int gi, int gStep, int count, int rows,
+    /**
+     * All channel tiles of {@code rows} runs of {@code count} positions (in place, or one packed block): 8x2 tiles,
+     * then 8x1 / 16x1 for an odd vector, then singles.
+     */
+    private void run(float[] x, int xi, int xStep, float[] g, int gi, int gStep, int count, int rows,
             int xSkip, int gSkip, int cn, float[] sum, int si) {
         int lanes = SimdKernel.L;
         int vectors = geo.coutPadG / lanes;
@@ -129,24 +194,24 @@ final class FilterGradientSlices {
         int c = 0;
         if (vectors == 1) {
             for (; c + 16 <= cn; c += 16) {
-                FilterGradientKernel.m16n1(x, xi + c * xChannel, xChannel, xStep, g, gi, gStep, count, rows,
+                FilterGradientKernel.m16n1(x, xi + c, xStep, g, gi, gStep, count, rows,
                         xSkip, gSkip, sum, si + c * sStride, sStride);
             }
         }
         for (; c + 8 <= cn; c += 8) {
             int v = 0;
             for (; v + 2 <= vectors; v += 2) {
-                FilterGradientKernel.m8n2(x, xi + c * xChannel, xChannel, xStep, g, gi + v * lanes, gStep, count,
+                FilterGradientKernel.m8n2(x, xi + c, xStep, g, gi + v * lanes, gStep, count,
                         rows, xSkip, gSkip, sum, si + c * sStride + v * lanes, sStride);
             }
             if (v < vectors) {
-                FilterGradientKernel.m8n1(x, xi + c * xChannel, xChannel, xStep, g, gi + v * lanes, gStep, count,
+                FilterGradientKernel.m8n1(x, xi + c, xStep, g, gi + v * lanes, gStep, count,
                         rows, xSkip, gSkip, sum, si + c * sStride + v * lanes, sStride);
             }
         }
         for (; c < cn; c++) {
             for (int v = 0; v < vectors; v++) {
-                FilterGradientKernel.m1n1(x, xi + c * xChannel, xStep, g, gi + v * lanes, gStep, count, rows,
+                FilterGradientKernel.m1n1(x, xi + c, xStep, g, gi + v * lanes, gStep, count, rows,
                         xSkip, gSkip, sum, si + c * sStride + v * lanes);
             }
         }

@@ -59,6 +59,18 @@ final class GradientGeometry {
     final boolean byPlanes;
     /** By planes: input planes {@code (n, id)} per item. */
     final int planesPerItem;
+    /**
+     * Whether the filter gradient copies its positions into dense blocks, channels last, first. In place a
+     * position's x and g sit a stride apart ({@code Cin} and {@code s * Cout} floats, 1 KB on gan) that maps them
+     * onto a few cache sets, so each register tile streams them from far away again; the copy pays when a position
+     * feeds enough FMAs ({@link #PACK_FMAS_PER_VECTOR} per vector copied; A/B, 1 thread: gan 27 -> 20 ms, vol 13.5
+     * -> 21 ms if always packed). Channels-first data is always packed: the kernels read a position's channels
+     * side by side.
+     */
+    final boolean packBlocks;
+    static final int PACK_FMAS_PER_VECTOR = 32;
+    /** {@code -Ddeconv3d.simd.pack=false} turns the packing off for channels-last data (read per plan; tests). */
+    static final String PACK_PROPERTY = "deconv3d.simd.pack";
 
     /**
      * Whether {@code dy} itself can stand in for the padded copy where every read is in range (the filter
@@ -130,6 +142,9 @@ final class GradientGeometry {
         long planeItems = (planes + planesPerItem - 1) / planesPerItem;
         long partial = (long) groups * kvol * cinG * coutPadG;
         this.byPlanes = planeItems * partial <= (long) problem.inputLength() + problem.outputLength();
+        int cinItem = byPlanes ? cinG : cinPerPart;
+        boolean pays = (long) cinItem * coutPadG >= (long) PACK_FMAS_PER_VECTOR * (cinItem + coutPadG);
+        this.packBlocks = !channelsLast() || pays && !"false".equals(System.getProperty(PACK_PROPERTY));
     }
 
     boolean channelsLast() {

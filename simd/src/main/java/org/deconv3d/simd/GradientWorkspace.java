@@ -2,8 +2,8 @@ package org.deconv3d.simd;
 
 /**
  * The working memory of one gradient call: the padded copy of {@code g} for a chunk of samples (zeroed once, when
- * allocated: the positions no output backs are never written), a row buffer and a filter-sum scratch per worker,
- * the bias gradient's row sums, and the call's progress counters. {@link SimdGradients} keeps idle ones for reuse,
+ * allocated: the positions no output backs are never written), a row buffer, a filter-sum scratch, a plane
+ * table and a packed block per worker, the bias gradient's row sums, and the call's progress counters. {@link SimdGradients} keeps idle ones for reuse,
  * so a steady stream of gradient calls allocates nothing.
  *
  * <p>As {@link ParallelRunner.Items}: the preparation items are the chunk's output rows ({@link GradientPrep}),
@@ -20,6 +20,11 @@ final class GradientWorkspace implements ParallelRunner.Items {
     private final float[][] rows;
     /** By taps: one per worker; by planes: one per item (each item's partial filter). */
     private final float[][] sums;
+    /** One filter-gradient plane table per worker ({@link FilterGradientSlices#planeTableInts}). */
+    private final int[][] planeTables;
+    private final int planeTableInts;
+    /** One filter-gradient packed block per worker ({@link FilterGradientSlices#packFloats}). */
+    private final float[][] packs;
     private final float[] padded;
     private final float[] rowSums;
     /** The bias gradient's running sums, in double, over the chunks so far. */
@@ -45,6 +50,9 @@ final class GradientWorkspace implements ParallelRunner.Items {
         this.progress = new ParallelRunner.Progress(workers);
         this.rows = new float[workers][];
         this.sums = new float[geo.byPlanes ? slices.items(samples) : workers][];
+        this.planeTables = new int[workers][];
+        this.planeTableInts = slices.planeTableInts(samples);
+        this.packs = new float[workers][];
         this.biasSums = new double[geo.problem.outChannels()];
         // Sized once for the plan's chunk of samples (every call uses that chunk or a smaller last one).
         this.padded = new float[geo.inputReadsGradOutput ? 0 : Math.multiplyExact(samples, geo.gPerSample)];
@@ -129,7 +137,12 @@ final class GradientWorkspace implements ParallelRunner.Items {
             if (sums[slot] == null) {
                 sums[slot] = new float[geo.sumFloats()];
             }
-            slices.item(x, geo.gradOutputAsIs ? dy : padded, n0, samples, firstChunk, sums[slot], dw, item);
+            if (planeTables[worker] == null) {
+                planeTables[worker] = new int[planeTableInts];
+                packs[worker] = new float[slices.packFloats()];
+            }
+            slices.item(x, geo.gradOutputAsIs ? dy : padded, n0, samples, firstChunk, sums[slot], dw, item,
+                    planeTables[worker], packs[worker]);
         } else {
             if (rows[worker] == null) {
                 rows[worker] = new float[geo.rowFloats()];

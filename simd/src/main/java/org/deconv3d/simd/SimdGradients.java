@@ -111,6 +111,11 @@ final class SimdGradients {
         return geo.byPlanes;
     }
 
+    /** Whether the filter gradient copies its positions into dense blocks (tests). */
+    boolean filterPacksBlocks() {
+        return geo.packBlocks;
+    }
+
     /** Work items of a filter gradient (tests). */
     int filterItems() {
         return slices.items(samplesPerChunk);

@@ -18,6 +18,7 @@ import org.deconv3d.Activation;
 import org.deconv3d.Deconv3d;
 import org.deconv3d.Deconv3dPlan;
 import org.deconv3d.Deconv3dProblem;
+import org.deconv3d.Layout;
 import org.deconv3d.Padding;
 import org.deconv3d.testing.Case;
 import org.deconv3d.testing.CrossCheck;
@@ -75,8 +76,11 @@ class SimdPlanTest {
 
     private static void assertBitwiseEqual(float[] expected, float[] actual, String what, Case c) {
         for (int j = 0; j < expected.length; j++) {
-            assertEquals(Float.floatToRawIntBits(expected[j]), Float.floatToRawIntBits(actual[j]),
-                    what + " differ from 1 thread at element " + j + " on " + c.replay());
+            int e = Float.floatToRawIntBits(expected[j]);
+            int a = Float.floatToRawIntBits(actual[j]);
+            if (e != a) { // the message only on failure: building it per element costs seconds on large outputs
+                assertEquals(e, a, what + " differ from 1 thread at element " + j + " on " + c.replay());
+            }
         }
     }
 
@@ -175,6 +179,12 @@ class SimdPlanTest {
                 }
             }
         }
+    }
+
+    private static float[] filterGradient(Deconv3dPlan plan, Case c, float[] y, float[] dy) {
+        float[] dw = new float[c.problem().filterLength()];
+        plan.backwardWeights(c.input(), dy, y, dw, new float[c.problem().outChannels()]);
+        return dw;
     }
 
     private static float[][] gradients(Deconv3dPlan plan, Case c, float[] y, float[] dy) {
@@ -530,6 +540,65 @@ class SimdPlanTest {
             try (SimdPlan plan = simd.plan(p, c.filter(), c.bias(), 2, 0)) {
                 assertTrue(plan.gradients().inputReadsGradOutput(), "in place for width " + width);
                 org.deconv3d.testing.GradientCheck.check(plan, c);
+            }
+        }
+    }
+
+    /**
+     * Filter gradients with many channels copy their positions into dense blocks (of 128; two per tap by taps):
+     * the same bits as in place, for both splits, both layouts, groups, channel tails, on 1 and 3 threads.
+     */
+    @Test
+    void packedFilterGradientBlocksMatchTheInPlaceRuns() {
+        int seed = 40;
+        for (boolean byPlanes : new boolean[] {false, true}) {
+            for (Layout layout : Layout.values()) {
+                for (int groups : new int[] {1, 2}) {
+                    // By taps: parts of 48, 48 and 36 (or 80 and 52) input channels, so channel tails after the
+                    // 8-blocks, and up to 192 positions per width tap, so two blocks.
+                    int cin = (byPlanes ? 64 : 132) * groups;
+                    int cout = (byPlanes ? 64 : 96) * groups;
+                    int[] in = byPlanes ? new int[] {1, 16, 8, 8, cin} : new int[] {2, 4, 4, 6, cin};
+                    int k = byPlanes ? 2 : 4;
+                    Deconv3dProblem p = Deconv3dProblem.tensorflow(layout == Layout.NCDHW
+                            ? new int[] {in[0], in[4], in[1], in[2], in[3]} : in, new int[] {k, k, k, cout / groups, cin})
+                            .strides(2).padding(Padding.SAME).groups(groups).dataFormat(layout)
+                            .activation(Activation.leakyRelu(0.25f)).build();
+                    Case c = Case.of(p, seed++, true, true);
+                    // The leaky relu's derivative only reads the sign of y: random values do (no forward run).
+                    float[] y = RandomProblems.values(new java.util.Random(c.seed() + 1), p.outputLength());
+                    float[] dy = RandomProblems.values(new java.util.Random(c.seed()), p.outputLength());
+                    String what = (byPlanes ? "by planes, " : "by taps, ") + layout + ", groups " + groups;
+                    float[] packed = null;
+                    for (int threads = 1; threads <= 3; threads += 2) {
+                        try (SimdPlan plan = simd.plan(p, c.filter(), c.bias(), threads, 0)) {
+                            assertTrue(plan.gradients().filterPacksBlocks(), what);
+                            assertEquals(byPlanes, plan.gradients().filterByPlanes(), what);
+                            if (threads == 1 && byPlanes && groups == 1 && layout == Layout.NDHWC) {
+                                // The in-place runs are checked against the reference on random problems; this
+                                // one check keeps the reference's share of the time small.
+                                org.deconv3d.testing.GradientCheck.check(plan, c);
+                            }
+                            float[] dw = filterGradient(plan, c, y, dy);
+                            if (packed == null) {
+                                packed = dw;
+                            } else {
+                                assertBitwiseEqual(packed, dw, what + ", " + threads + " threads", c);
+                            }
+                        }
+                    }
+                    if (layout == Layout.NCDHW) {
+                        continue; // always packed (the random cross-checks compare it with the reference)
+                    }
+                    String before = System.setProperty(GradientGeometry.PACK_PROPERTY, "false");
+                    assertTrue(before == null, "the property is for this test only");
+                    try (SimdPlan plan = simd.plan(p, c.filter(), c.bias(), 2, 0)) {
+                        assertFalse(plan.gradients().filterPacksBlocks());
+                        assertBitwiseEqual(packed, filterGradient(plan, c, y, dy), what + ", in place", c);
+                    } finally {
+                        System.clearProperty(GradientGeometry.PACK_PROPERTY);
+                    }
+                }
             }
         }
     }
