@@ -1,7 +1,6 @@
 package org.deconv3d.simd;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 import org.deconv3d.Activation;
 import org.deconv3d.Layout;
@@ -141,37 +140,32 @@ final class Epilogue {
         int[] at = widthGather;
         Activation.Kind kind = activation.kind();
         float slope = activation.slope();
+        FloatVector zero = FloatVector.zero(S);
         for (int g = 0; g < s.groups; g++) {
             int co0 = g * coutPerGroup;
             int from = rowBase + g * vectorsPerGroupFloats;
             for (int c = 0; c < coutPerGroup; c++) {
                 int co = co0 + c;
-                FloatVector b = FloatVector.broadcast(S, bias == null ? 0f : bias[co]);
+                float bc = bias == null ? 0f : bias[co];
+                FloatVector b = FloatVector.broadcast(S, bc);
                 int dst = rowStart + co * plane;
                 int ow = 0;
                 for (; ow <= width - L; ow += L) {
-                    activate(FloatVector.fromArray(S, row, from + c, at, ow), b, kind, slope).intoArray(y, dst + ow);
+                    FloatVector v = FloatVector.fromArray(S, row, from + c, at, ow);
+                    if (bias != null) {
+                        v = v.add(b);
+                    }
+                    if (kind != Activation.Kind.NONE) {
+                        v = v.blend(kind == Activation.Kind.RELU ? zero : v.mul(slope), v.lt(zero));
+                    }
+                    v.intoArray(y, dst + ow);
                 }
-                if (ow < width) {
-                    VectorMask<Float> in = S.indexInRange(ow, width);
-                    activate(FloatVector.fromArray(S, row, from + c, at, ow), b, kind, slope).intoArray(y, dst + ow,
-                            in);
+                for (; ow < width; ow++) {
+                    float v = row[from + c + at[ow]];
+                    y[dst + ow] = activate(bias == null ? v : v + bc, activation);
                 }
             }
         }
-    }
-
-    /** Bias and a vector-friendly activation (see {@link #vectorActivation}), as {@link #finish} applies them. */
-    private FloatVector activate(FloatVector v, FloatVector b, Activation.Kind kind, float slope) {
-        if (bias != null) {
-            v = v.add(b);
-        }
-        if (kind != Activation.Kind.NONE) {
-            // Not v * 0 for relu: -Inf * 0 would be NaN where the reference gives 0.
-            FloatVector zero = FloatVector.zero(S);
-            v = v.blend(kind == Activation.Kind.RELU ? zero : v.mul(slope), v.lt(zero));
-        }
-        return v;
     }
 
     /**
@@ -213,10 +207,21 @@ final class Epilogue {
         int c = 0;
         if (vectorActivation(kind)) {
             float slope = activation.slope();
-            FloatVector none = FloatVector.zero(S);
+            FloatVector zero = FloatVector.zero(S);
+            // The bias and activation written out here, not in a helper returning a vector: C2 inlines a helper
+            // only where the profile says its call is frequent, and a vector that crosses a call it did not inline
+            // becomes a heap object on every iteration (seen: a 25x slower JVM launch when a kernel's rarely
+            // taken accumulator loads went through such a helper).
             for (; c <= count - L; c += L) {
-                FloatVector b = bias == null ? none : FloatVector.fromArray(S, bias, biasFrom + c);
-                activate(FloatVector.fromArray(S, row, from + c), b, kind, slope).intoArray(y, to + c);
+                FloatVector v = FloatVector.fromArray(S, row, from + c);
+                if (bias != null) {
+                    v = v.add(FloatVector.fromArray(S, bias, biasFrom + c));
+                }
+                if (kind != Activation.Kind.NONE) {
+                    // Not v * 0 for relu: -Inf * 0 would be NaN where the reference gives 0.
+                    v = v.blend(kind == Activation.Kind.RELU ? zero : v.mul(slope), v.lt(zero));
+                }
+                v.intoArray(y, to + c);
             }
         }
         for (; c < count; c++) {

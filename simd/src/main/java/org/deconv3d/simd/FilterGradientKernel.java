@@ -28,11 +28,15 @@ final class FilterGradientKernel {
             int rows, int xSkip, int gSkip, float[] sum, int si, int sStride) {
         int s1 = si + sStride, s2 = si + 2 * sStride, s3 = si + 3 * sStride, s4 = si + 4 * sStride;
         int s5 = si + 5 * sStride, s6 = si + 6 * sStride, s7 = si + 7 * sStride;
-        FloatVector a00 = load(sum, si), a01 = load(sum, si + L), a10 = load(sum, s1), a11 = load(sum, s1 + L);
-        FloatVector a20 = load(sum, s2), a21 = load(sum, s2 + L), a30 = load(sum, s3), a31 = load(sum, s3 + L);
-        FloatVector a40 = load(sum, s4), a41 = load(sum, s4 + L), a50 = load(sum, s5), a51 = load(sum, s5 + L);
-        FloatVector a60 = load(sum, s6), a61 = load(sum, s6 + L), a70 = load(sum, s7), a71 = load(sum, s7 + L);
-                int xp = xi;
+        FloatVector a00 = FloatVector.fromArray(S, sum, si), a01 = FloatVector.fromArray(S, sum, si + L);
+        FloatVector a10 = FloatVector.fromArray(S, sum, s1), a11 = FloatVector.fromArray(S, sum, s1 + L);
+        FloatVector a20 = FloatVector.fromArray(S, sum, s2), a21 = FloatVector.fromArray(S, sum, s2 + L);
+        FloatVector a30 = FloatVector.fromArray(S, sum, s3), a31 = FloatVector.fromArray(S, sum, s3 + L);
+        FloatVector a40 = FloatVector.fromArray(S, sum, s4), a41 = FloatVector.fromArray(S, sum, s4 + L);
+        FloatVector a50 = FloatVector.fromArray(S, sum, s5), a51 = FloatVector.fromArray(S, sum, s5 + L);
+        FloatVector a60 = FloatVector.fromArray(S, sum, s6), a61 = FloatVector.fromArray(S, sum, s6 + L);
+        FloatVector a70 = FloatVector.fromArray(S, sum, s7), a71 = FloatVector.fromArray(S, sum, s7 + L);
+        int xp = xi;
         int gp = gi;
         for (int p = 0, w = 0, total = count * rows; p < total; p++) {
             FloatVector g0 = FloatVector.fromArray(S, g, gp);
@@ -81,14 +85,20 @@ final class FilterGradientKernel {
             int rows, int xSkip, int gSkip, float[] sum, int si, int sStride, boolean sixteen) {
         int hi = sixteen ? 8 : 0;
         int t = si + hi * sStride;
-        FloatVector a0 = load(sum, si), a1 = load(sum, si + sStride), a2 = load(sum, si + 2 * sStride);
-        FloatVector a3 = load(sum, si + 3 * sStride), a4 = load(sum, si + 4 * sStride);
-        FloatVector a5 = load(sum, si + 5 * sStride), a6 = load(sum, si + 6 * sStride);
-        FloatVector a7 = load(sum, si + 7 * sStride);
-        FloatVector b0 = load(sum, t), b1 = load(sum, t + sStride), b2 = load(sum, t + 2 * sStride);
-        FloatVector b3 = load(sum, t + 3 * sStride), b4 = load(sum, t + 4 * sStride);
-        FloatVector b5 = load(sum, t + 5 * sStride), b6 = load(sum, t + 6 * sStride);
-        FloatVector b7 = load(sum, t + 7 * sStride);
+        FloatVector a0 = FloatVector.fromArray(S, sum, si), a1 = FloatVector.fromArray(S, sum, si + sStride);
+        FloatVector a2 = FloatVector.fromArray(S, sum, si + 2 * sStride);
+        FloatVector a3 = FloatVector.fromArray(S, sum, si + 3 * sStride);
+        FloatVector a4 = FloatVector.fromArray(S, sum, si + 4 * sStride);
+        FloatVector a5 = FloatVector.fromArray(S, sum, si + 5 * sStride);
+        FloatVector a6 = FloatVector.fromArray(S, sum, si + 6 * sStride);
+        FloatVector a7 = FloatVector.fromArray(S, sum, si + 7 * sStride);
+        FloatVector b0 = FloatVector.fromArray(S, sum, t), b1 = FloatVector.fromArray(S, sum, t + sStride);
+        FloatVector b2 = FloatVector.fromArray(S, sum, t + 2 * sStride);
+        FloatVector b3 = FloatVector.fromArray(S, sum, t + 3 * sStride);
+        FloatVector b4 = FloatVector.fromArray(S, sum, t + 4 * sStride);
+        FloatVector b5 = FloatVector.fromArray(S, sum, t + 5 * sStride);
+        FloatVector b6 = FloatVector.fromArray(S, sum, t + 6 * sStride);
+        FloatVector b7 = FloatVector.fromArray(S, sum, t + 7 * sStride);
         int c8 = hi;
         int xp = xi;
         int gp = gi;
@@ -142,7 +152,7 @@ final class FilterGradientKernel {
     /** 1 input channel x 1 vector: the channels left over after the 8s. */
     static void m1n1(float[] x, int xi, int xStep, float[] g, int gi, int gStep, int count, int rows, int xSkip,
             int gSkip, float[] sum, int si) {
-        FloatVector a = load(sum, si);
+        FloatVector a = FloatVector.fromArray(S, sum, si);
         int xp = xi;
         int gp = gi;
         for (int p = 0, w = 0, total = count * rows; p < total; p++) {
@@ -156,9 +166,5 @@ final class FilterGradientKernel {
             }
         }
         a.intoArray(sum, si);
-    }
-
-    private static FloatVector load(float[] a, int offset) {
-        return FloatVector.fromArray(S, a, offset);
     }
 }

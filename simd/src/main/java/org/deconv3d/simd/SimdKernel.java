@@ -80,10 +80,14 @@ final class SimdKernel {
         int b1 = rowB + rowStep, b2 = rowB + 2 * rowStep, b3 = rowB + 3 * rowStep;
         FloatVector a00, a01, a10, a11, a20, a21, a30, a31, a40, a41, a50, a51, a60, a61, a70, a71;
         if (accumulate) {
-            a00 = load(row, rowA); a01 = load(row, rowA + L); a10 = load(row, a1); a11 = load(row, a1 + L);
-            a20 = load(row, a2); a21 = load(row, a2 + L); a30 = load(row, a3); a31 = load(row, a3 + L);
-            a40 = load(row, rowB); a41 = load(row, rowB + L); a50 = load(row, b1); a51 = load(row, b1 + L);
-            a60 = load(row, b2); a61 = load(row, b2 + L); a70 = load(row, b3); a71 = load(row, b3 + L);
+            a00 = FloatVector.fromArray(S, row, rowA); a01 = FloatVector.fromArray(S, row, rowA + L);
+            a10 = FloatVector.fromArray(S, row, a1); a11 = FloatVector.fromArray(S, row, a1 + L);
+            a20 = FloatVector.fromArray(S, row, a2); a21 = FloatVector.fromArray(S, row, a2 + L);
+            a30 = FloatVector.fromArray(S, row, a3); a31 = FloatVector.fromArray(S, row, a3 + L);
+            a40 = FloatVector.fromArray(S, row, rowB); a41 = FloatVector.fromArray(S, row, rowB + L);
+            a50 = FloatVector.fromArray(S, row, b1); a51 = FloatVector.fromArray(S, row, b1 + L);
+            a60 = FloatVector.fromArray(S, row, b2); a61 = FloatVector.fromArray(S, row, b2 + L);
+            a70 = FloatVector.fromArray(S, row, b3); a71 = FloatVector.fromArray(S, row, b3 + L);
         } else {
             a00 = FloatVector.zero(S); a01 = a00; a10 = a00; a11 = a00; a20 = a00; a21 = a00; a30 = a00;
             a31 = a00; a40 = a00; a41 = a00; a50 = a00; a51 = a00; a60 = a00; a61 = a00; a70 = a00; a71 = a00;
@@ -171,8 +175,10 @@ final class SimdKernel {
         int b1 = rowB + rowStep, b2 = rowB + 2 * rowStep, b3 = rowB + 3 * rowStep;
         FloatVector s0, s1, s2, s3, s4, s5, s6, s7;
         if (accumulate) {
-            s0 = load(row, rowA); s1 = load(row, a1); s2 = load(row, a2); s3 = load(row, a3);
-            s4 = load(row, rowB); s5 = load(row, b1); s6 = load(row, b2); s7 = load(row, b3);
+            s0 = FloatVector.fromArray(S, row, rowA); s1 = FloatVector.fromArray(S, row, a1);
+            s2 = FloatVector.fromArray(S, row, a2); s3 = FloatVector.fromArray(S, row, a3);
+            s4 = FloatVector.fromArray(S, row, rowB); s5 = FloatVector.fromArray(S, row, b1);
+            s6 = FloatVector.fromArray(S, row, b2); s7 = FloatVector.fromArray(S, row, b3);
         } else {
             s0 = FloatVector.zero(S); s1 = s0; s2 = s0; s3 = s0; s4 = s0; s5 = s0; s6 = s0; s7 = s0;
         }
@@ -239,10 +245,14 @@ final class SimdKernel {
                 a00 = FloatVector.zero(S); a01 = a00; a10 = a00; a11 = a00; a20 = a00; a21 = a00; a30 = a00;
                 a31 = a00; a40 = a00; a41 = a00; a50 = a00; a51 = a00; a60 = a00; a61 = a00; a70 = a00; a71 = a00;
             } else {
-                a00 = load(row, rowA); a01 = load(row, rowA + L); a10 = load(row, a1); a11 = load(row, a1 + L);
-                a20 = load(row, a2); a21 = load(row, a2 + L); a30 = load(row, a3); a31 = load(row, a3 + L);
-                a40 = load(row, rowB); a41 = load(row, rowB + L); a50 = load(row, b1); a51 = load(row, b1 + L);
-                a60 = load(row, b2); a61 = load(row, b2 + L); a70 = load(row, b3); a71 = load(row, b3 + L);
+                a00 = FloatVector.fromArray(S, row, rowA); a01 = FloatVector.fromArray(S, row, rowA + L);
+                a10 = FloatVector.fromArray(S, row, a1); a11 = FloatVector.fromArray(S, row, a1 + L);
+                a20 = FloatVector.fromArray(S, row, a2); a21 = FloatVector.fromArray(S, row, a2 + L);
+                a30 = FloatVector.fromArray(S, row, a3); a31 = FloatVector.fromArray(S, row, a3 + L);
+                a40 = FloatVector.fromArray(S, row, rowB); a41 = FloatVector.fromArray(S, row, rowB + L);
+                a50 = FloatVector.fromArray(S, row, b1); a51 = FloatVector.fromArray(S, row, b1 + L);
+                a60 = FloatVector.fromArray(S, row, b2); a61 = FloatVector.fromArray(S, row, b2 + L);
+                a70 = FloatVector.fromArray(S, row, b3); a71 = FloatVector.fromArray(S, row, b3 + L);
             }
             int pa = xA + xOff[e];
             int pb = xB + xOff[e];
@@ -293,8 +303,10 @@ final class SimdKernel {
             if (e == 0) {
                 s0 = FloatVector.zero(S); s1 = s0; s2 = s0; s3 = s0; s4 = s0; s5 = s0; s6 = s0; s7 = s0;
             } else {
-                s0 = load(row, rowA); s1 = load(row, a1); s2 = load(row, a2); s3 = load(row, a3);
-                s4 = load(row, rowB); s5 = load(row, b1); s6 = load(row, b2); s7 = load(row, b3);
+                s0 = FloatVector.fromArray(S, row, rowA); s1 = FloatVector.fromArray(S, row, a1);
+                s2 = FloatVector.fromArray(S, row, a2); s3 = FloatVector.fromArray(S, row, a3);
+                s4 = FloatVector.fromArray(S, row, rowB); s5 = FloatVector.fromArray(S, row, b1);
+                s6 = FloatVector.fromArray(S, row, b2); s7 = FloatVector.fromArray(S, row, b3);
             }
             int pa = xA + xOff[e];
             int pb = xB + xOff[e];
@@ -354,10 +366,14 @@ final class SimdKernel {
                 s0 = FloatVector.zero(S); s1 = s0; s2 = s0; s3 = s0; s4 = s0; s5 = s0; s6 = s0; s7 = s0;
                 t0 = s0; t1 = s0; t2 = s0; t3 = s0; t4 = s0; t5 = s0; t6 = s0; t7 = s0;
             } else {
-                s0 = load(row, pA); s1 = load(row, p1); s2 = load(row, p2); s3 = load(row, p3);
-                s4 = load(row, pB); s5 = load(row, p5); s6 = load(row, p6); s7 = load(row, p7);
-                t0 = load(row, qA); t1 = load(row, q1); t2 = load(row, q2); t3 = load(row, q3);
-                t4 = load(row, qB); t5 = load(row, q5); t6 = load(row, q6); t7 = load(row, q7);
+                s0 = FloatVector.fromArray(S, row, pA); s1 = FloatVector.fromArray(S, row, p1);
+                s2 = FloatVector.fromArray(S, row, p2); s3 = FloatVector.fromArray(S, row, p3);
+                s4 = FloatVector.fromArray(S, row, pB); s5 = FloatVector.fromArray(S, row, p5);
+                s6 = FloatVector.fromArray(S, row, p6); s7 = FloatVector.fromArray(S, row, p7);
+                t0 = FloatVector.fromArray(S, row, qA); t1 = FloatVector.fromArray(S, row, q1);
+                t2 = FloatVector.fromArray(S, row, q2); t3 = FloatVector.fromArray(S, row, q3);
+                t4 = FloatVector.fromArray(S, row, qB); t5 = FloatVector.fromArray(S, row, q5);
+                t6 = FloatVector.fromArray(S, row, q6); t7 = FloatVector.fromArray(S, row, q7);
             }
             int pa = xA + xOff[e];
             int pb = xB + xOff[e];
@@ -434,9 +450,5 @@ final class SimdKernel {
         for (int r = 0; r < 4; r++) {
             java.util.Arrays.fill(row, from + r * rowStep, from + r * rowStep + vectors * L, 0f);
         }
-    }
-
-    private static FloatVector load(float[] a, int offset) {
-        return FloatVector.fromArray(S, a, offset);
     }
 }
