@@ -99,7 +99,6 @@ final class FilterGradientKernel {
         FloatVector b5 = FloatVector.fromArray(S, sum, t + 5 * sStride);
         FloatVector b6 = FloatVector.fromArray(S, sum, t + 6 * sStride);
         FloatVector b7 = FloatVector.fromArray(S, sum, t + 7 * sStride);
-        int c8 = hi;
         int xp = xi;
         int gp = gi;
         for (int p = 0, w = 0, total = count * rows; p < total; p++) {
@@ -113,7 +112,7 @@ final class FilterGradientKernel {
             a6 = FloatVector.broadcast(S, x[xp + 6]).fma(g0, a6);
             a7 = FloatVector.broadcast(S, x[xp + 7]).fma(g0, a7);
             if (sixteen) {
-                int xq = xp + c8;
+                int xq = xp + hi;
                 b0 = FloatVector.broadcast(S, x[xq]).fma(g0, b0);
                 b1 = FloatVector.broadcast(S, x[xq + 1]).fma(g0, b1);
                 b2 = FloatVector.broadcast(S, x[xq + 2]).fma(g0, b2);
