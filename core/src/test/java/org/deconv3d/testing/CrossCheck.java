@@ -72,20 +72,34 @@ public final class CrossCheck {
             fail("the reference output of " + c.replay() + " is " + Math.round(100 * zeroFraction(expected))
                     + "% zeros: the case tests nothing; use other data or a problem whose taps reach most outputs");
         }
-        double scale = 0;
-        for (float v : expected) {
-            if (Float.isFinite(v)) {
-                scale = Math.max(scale, Math.abs(v));
-            }
-        }
-        scale = Math.max(scale, Float.MIN_NORMAL);
+        double scale = largestFinite(expected);
         org.deconv3d.Activation.Kind kind = c.problem().activation().kind();
         if (kind == org.deconv3d.Activation.Kind.SIGMOID || kind == org.deconv3d.Activation.Kind.TANH) {
             // A bounded activation's outputs are judged on its range: when every output is deep in the tail
             // (sigmoid(-35) = 6e-16), a peer that flushes it to 0 is off by 6e-16, not by 100%.
             scale = Math.max(scale, 1.0);
         }
-        boolean exact = exact(c);
+        assertWithin(who, c, exact(c), expected, actual, scale, "max |ref|");
+    }
+
+    /** The largest finite |v| of {@code values}, at least {@link Float#MIN_NORMAL}: a scale for {@link #TOLERANCE}. */
+    static double largestFinite(float[] values) {
+        double scale = Float.MIN_NORMAL;
+        for (float v : values) {
+            if (Float.isFinite(v)) {
+                scale = Math.max(scale, Math.abs(v));
+            }
+        }
+        return scale;
+    }
+
+    /**
+     * Fails at the first element where {@code actual} differs from {@code expected}: NaN must meet NaN, infinities
+     * and {@code exact} cases must be equal, the rest within {@link #TOLERANCE} of {@code scale} (named
+     * {@code scaleName} in the message).
+     */
+    static void assertWithin(String who, Case c, boolean exact, float[] expected, float[] actual, double scale,
+            String scaleName) {
         for (int i = 0; i < expected.length; i++) {
             float e = expected[i];
             float a = actual[i];
@@ -95,8 +109,8 @@ public final class CrossCheck {
             if (!same) {
                 fail(who + " disagrees with the reference at element " + i + " of " + expected.length + ": expected "
                         + e + ", got " + a + (exact ? " (exact comparison: integer data)" : " (error "
-                        + Math.abs(a - e) / scale + " of max |ref| " + scale + ", tolerance " + TOLERANCE + ")")
-                        + " on " + c.replay());
+                        + Math.abs(a - e) / scale + " of " + scaleName + " " + scale + ", tolerance " + TOLERANCE
+                        + ")") + " on " + c.replay());
             }
         }
     }
