@@ -44,10 +44,26 @@ final class GradientGeometry {
     /** Per tap {@code (td, th, tw)}: its offset in the padded copy from the position input 0 reaches by tap 0. */
     final int[] tapOffset;
     /**
-     * Taps per pass of the input gradient over a row: as many as keep one cin-block's weights (at most 2 vectors x
-     * coutG per tap) within 16 KiB, half of a small L1, so they stay there across the row's tiles.
+     * Width taps per input-gradient entry: {@code k[2]} when consecutive width taps read consecutive positions of
+     * the padded copy and the positions hold exactly a group's output channels (dilation 1 along width, one group,
+     * whole vectors of output channels), else 1. Then the {@code k[2] * coutG} floats that a run of width taps
+     * reads are contiguous, and so are its weights ({@link PackedWeights}: taps, then channels), so the kernels
+     * sum them as one entry of {@code k[2] * coutG} channels: the same products in the same order (the same bits),
+     * a third of the entries for kernel 3, and three times the channel loop's trip count between the per-entry
+     * setups (on vol, {@code coutG} = 16 made that setup a large share of each entry).
      */
-    final int tapsPerPass;
+    final int widthRun;
+    /** Per input-gradient entry {@code (td, th, tw0)}, {@code tw0} a multiple of {@link #widthRun}: its offset. */
+    final int[] entryOffset;
+    /** Taps of the input gradient summed per kernel call: {@code entryOffset.length} entries. */
+    final int entries;
+    /**
+     * Entries per pass of the input gradient over a row: as many as keep one cin-block's weights (at most 2
+     * vectors x coutG per tap) within 16 KiB, half of a small L1, so they stay there across the row's tiles.
+     */
+    final int entriesPerPass;
+    /** {@code -Ddeconv3d.simd.widthRuns=false} sums every tap as its own entry (read per plan; tests). */
+    static final String WIDTH_RUN_PROPERTY = "deconv3d.simd.widthRuns";
     /** Floats per position of the input gradient's row buffer: {@code groups * cinPadG}. */
     final int rowStride;
     /** Input channels per filter-gradient item: whole multiples of 16 unless the group has fewer. */
@@ -121,7 +137,17 @@ final class GradientGeometry {
             }
         }
         this.rowStride = groups * cinPadG;
-        this.tapsPerPass = Math.max(1, Math.min(kvol, 4096 / Math.max(1, 2 * lanes * coutG)));
+        int tapsPerPass = Math.max(1, Math.min(kvol, 4096 / Math.max(1, 2 * lanes * coutG)));
+        // Runs only where a whole run's weights fit a pass (gan's 128 output channels already make long loops).
+        boolean runs = d[2] == 1 && groups == 1 && coutPadG == coutG && k[2] <= tapsPerPass
+                && !"false".equals(System.getProperty(WIDTH_RUN_PROPERTY));
+        this.widthRun = runs ? k[2] : 1;
+        this.entries = kvol / widthRun;
+        this.entryOffset = new int[entries];
+        for (int e = 0; e < entries; e++) {
+            entryOffset[e] = tapOffset[e * widthRun];
+        }
+        this.entriesPerPass = tapsPerPass / widthRun;
         this.gradOutputAsIs = problem.activation().kind() == org.deconv3d.Activation.Kind.NONE
                 && problem.layout() == Layout.NDHWC && channelStride == problem.outChannels();
         boolean same = true;

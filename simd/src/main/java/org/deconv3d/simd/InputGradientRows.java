@@ -5,7 +5,7 @@ package org.deconv3d.simd;
  * {@code g} with the {@linkplain PackedWeights#transposed transposed} filter. It reuses the forward's
  * micro-kernels with the roles renamed: their "input" is {@code g} (positions {@code stride * channelStride}
  * apart, summed over a group's output channels), their "output channels" are the input channels, and their
- * entries are every tap, each at {@link GradientGeometry#tapOffset}. A tile is 8 consecutive inputs of the row
+ * entries are runs of {@link GradientGeometry#widthRun} width taps, each at {@link GradientGeometry#entryOffset}. A tile is 8 consecutive inputs of the row
  * (two runs of 4), or, when rows are at most 4 long, 4 of this row and 4 of the next ({@link
  * GradientGeometry#rowsPerItem}); the row buffer then goes to {@code dx} in the problem's layout.
  */
@@ -13,18 +13,18 @@ final class InputGradientRows {
 
     private final GradientGeometry geo;
     private final PackedWeights w;
-    /** Per (group, block): the weight offset of each tap. */
+    /** Per (group, block): the weight offset of each entry (its first tap). */
     private final int[][] wOff;
 
     InputGradientRows(GradientGeometry geo, PackedWeights transposedWeights) {
         this.geo = geo;
         this.w = transposedWeights;
         int blocks = w.blocks();
-        this.wOff = new int[geo.groups * blocks][geo.kvol];
+        this.wOff = new int[geo.groups * blocks][geo.entries];
         for (int g = 0; g < geo.groups; g++) {
             for (int b = 0; b < blocks; b++) {
-                for (int t = 0; t < geo.kvol; t++) {
-                    wOff[g * blocks + b][t] = w.offset(g, b, t);
+                for (int e = 0; e < geo.entries; e++) {
+                    wOff[g * blocks + b][e] = w.offset(g, b, e * geo.widthRun);
                 }
             }
         }
@@ -51,24 +51,25 @@ final class InputGradientRows {
         int half = Schedule.TILE / 2;
         int blocks = w.blocks();
         int lanes = w.lanes;
+        int summed = geo.widthRun * geo.coutG;
         for (int g = 0; g < geo.groups; g++) {
             for (int b = 0; b < blocks; b++) {
                 int[] offsets = wOff[g * blocks + b];
                 int rowOff = g * geo.cinPadG + w.blockStart[b] * lanes;
                 boolean two = w.blockWidth[b] == 2;
                 // Taps in groups whose weights fit L1 (each group's sums added to the last's in the row buffer).
-                for (int e0 = 0; e0 < geo.kvol; e0 += geo.tapsPerPass) {
-                    int e1 = Math.min(geo.kvol, e0 + geo.tapsPerPass);
+                for (int e0 = 0; e0 < geo.entries; e0 += geo.entriesPerPass) {
+                    int e1 = Math.min(geo.entries, e0 + geo.entriesPerPass);
                     boolean more = e0 > 0;
                     for (int jw = 0; jw < in[2]; jw += Schedule.TILE) {
                         int xa = base + jw * xStep + g * geo.coutPadG;
                         int xb = pairs ? baseB + g * geo.coutPadG : xa + half * xStep;
                         int ra = jw * rowStride + rowOff;
                         if (two) {
-                            SimdKernel.r8c2(gp, xa, xb, geo.tapOffset, w.values, offsets, e0, e1, geo.coutG, xStep,
+                            SimdKernel.r8c2(gp, xa, xb, geo.entryOffset, w.values, offsets, e0, e1, summed, xStep,
                                     row, ra, ra + half * rowStride, rowStride, more);
                         } else {
-                            SimdKernel.r8c1(gp, xa, xb, geo.tapOffset, w.values, offsets, e0, e1, geo.coutG, xStep,
+                            SimdKernel.r8c1(gp, xa, xb, geo.entryOffset, w.values, offsets, e0, e1, summed, xStep,
                                     row, ra, ra + half * rowStride, rowStride, more);
                         }
                     }

@@ -106,6 +106,11 @@ final class SimdGradients {
         return geo.inputReadsGradOutput;
     }
 
+    /** Width taps the input gradient sums per entry ({@link GradientGeometry#widthRun}; tests). */
+    int inputWidthRun() {
+        return geo.widthRun;
+    }
+
     /** Whether the filter gradient is split by input planes (else by taps; tests). */
     boolean filterByPlanes() {
         return geo.byPlanes;

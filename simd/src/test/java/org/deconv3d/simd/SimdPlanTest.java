@@ -602,4 +602,42 @@ class SimdPlanTest {
             }
         }
     }
+
+    @Test
+    void inputGradientWidthRunsMatchTheTapByTapEntries() {
+        int seed = 60;
+        // vol-like (k3 s2, SAME: a padded copy), unet-k2-like (dy read in place), a leaky relu (a copy of dy * act'),
+        // 1 and 2 vectors of input channels with a tail, kernel width 1, 2 and 5, and both layouts.
+        int[][] shapes = { // cin, cout, kernel (d, h, w), stride, width
+            {32, 16, 3, 3, 3, 2, 13}, {48, 32, 2, 2, 2, 2, 12}, {20, 16, 3, 2, 5, 3, 9}, {16, 48, 1, 3, 1, 1, 11}};
+        for (int[] sh : shapes) {
+            for (Layout layout : Layout.values()) {
+                int[] in = {2, 3, 4, sh[6], sh[0]};
+                Deconv3dProblem p = Deconv3dProblem.tensorflow(layout == Layout.NCDHW
+                        ? new int[] {in[0], in[4], in[1], in[2], in[3]} : in,
+                        new int[] {sh[2], sh[3], sh[4], sh[1], sh[0]})
+                        .strides(sh[5]).padding(Padding.SAME).dataFormat(layout)
+                        .activation(sh[2] == 3 ? Activation.leakyRelu(0.25f) : Activation.NONE).build();
+                Case c = Case.of(p, seed++, true, true);
+                float[] y = RandomProblems.values(new java.util.Random(c.seed() + 1), p.outputLength());
+                float[] dy = RandomProblems.values(new java.util.Random(c.seed()), p.outputLength());
+                String what = Arrays.toString(sh) + ", " + layout;
+                float[] runs = new float[p.inputLength()];
+                try (SimdPlan plan = simd.plan(p, c.filter(), c.bias(), 2, 0)) {
+                    assertEquals(sh[4], plan.gradients().inputWidthRun(), what);
+                    plan.backwardInput(dy, y, runs);
+                }
+                String before = System.setProperty(GradientGeometry.WIDTH_RUN_PROPERTY, "false");
+                assertTrue(before == null, "the property is for this test only");
+                try (SimdPlan plan = simd.plan(p, c.filter(), c.bias(), 2, 0)) {
+                    assertEquals(1, plan.gradients().inputWidthRun(), what);
+                    float[] taps = new float[p.inputLength()];
+                    plan.backwardInput(dy, y, taps);
+                    assertBitwiseEqual(taps, runs, what + ", runs against taps", c);
+                } finally {
+                    System.clearProperty(GradientGeometry.WIDTH_RUN_PROPERTY);
+                }
+            }
+        }
+    }
 }
