@@ -22,6 +22,10 @@ class ProfileSummaryTest {
         assertEquals(List.of("GradientPrep.row > jint_disjoint_arraycopy", "SimdKernel.r8c2 > FloatVector.intoArray",
                 "(outside the library) C2Compiler::compile", "SimdKernel.r8c2"), List.copyOf(counts.keySet()));
         assertEquals(12L, counts.get("SimdKernel.r8c2 > FloatVector.intoArray"));
+        Map<String, Long> methods = ProfileSummary.byMethod(counts);
+        assertEquals(List.of("GradientPrep.row", "SimdKernel.r8c2", "(outside the library) C2Compiler::compile"),
+                List.copyOf(methods.keySet()));
+        assertEquals(15L, methods.get("SimdKernel.r8c2"));
     }
 
     @Test
@@ -30,7 +34,7 @@ class ProfileSummaryTest {
         for (int i = 0; i < ProfileSummary.ROWS + 2; i++) {
             counts.put("m" + i, i < ProfileSummary.ROWS ? 10L : 5L);
         }
-        String table = ProfileSummary.table(counts);
+        String table = ProfileSummary.table(counts, "where");
         long total = ProfileSummary.ROWS * 10L + 10;
         assertTrue(table.contains(String.format(java.util.Locale.ROOT, "| %.1f%% | m0 |", 1000.0 / total)), table);
         assertTrue(table.contains(String.format(java.util.Locale.ROOT, "| %.1f%% | (2 other) |", 1000.0 / total)), table);
