@@ -88,6 +88,10 @@ public final class ProfileSummary {
             }
             counts.merge(key(line.substring(0, space).split(";")), n, Long::sum);
         }
+        return largestFirst(counts);
+    }
+
+    private static Map<String, Long> largestFirst(Map<String, Long> counts) {
         return counts.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
                 .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue, (a, b) -> a, LinkedHashMap::new));
     }
@@ -126,8 +130,7 @@ public final class ProfileSummary {
             int arrow = k.indexOf(" > ");
             methods.merge(arrow < 0 ? k : k.substring(0, arrow), n, Long::sum);
         });
-        return methods.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
-                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue, (a, b) -> a, LinkedHashMap::new));
+        return largestFirst(methods);
     }
 
     /** A markdown table of the largest {@link #ROWS} keys and the rest, in % of all samples. */

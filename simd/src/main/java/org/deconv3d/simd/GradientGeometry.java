@@ -53,10 +53,11 @@ final class GradientGeometry {
      * setups (on vol, {@code coutG} = 16 made that setup a large share of each entry).
      */
     final int widthRun;
-    /** Per input-gradient entry {@code (td, th, tw0)}, {@code tw0} a multiple of {@link #widthRun}: its offset. */
+    /**
+     * Per input-gradient entry {@code (td, th, tw0)}, {@code tw0} a multiple of {@link #widthRun}: its offset (one
+     * entry per run, {@code kvol / widthRun} in all).
+     */
     final int[] entryOffset;
-    /** Taps of the input gradient summed per kernel call: {@code entryOffset.length} entries. */
-    final int entries;
     /**
      * Entries per pass of the input gradient over a row: as many as keep one cin-block's weights (at most 2
      * vectors x coutG per tap) within 16 KiB, half of a small L1, so they stay there across the row's tiles.
@@ -142,9 +143,8 @@ final class GradientGeometry {
         boolean runs = d[2] == 1 && groups == 1 && coutPadG == coutG && k[2] <= tapsPerPass
                 && !"false".equals(System.getProperty(WIDTH_RUN_PROPERTY));
         this.widthRun = runs ? k[2] : 1;
-        this.entries = kvol / widthRun;
-        this.entryOffset = new int[entries];
-        for (int e = 0; e < entries; e++) {
+        this.entryOffset = new int[kvol / widthRun];
+        for (int e = 0; e < entryOffset.length; e++) {
             entryOffset[e] = tapOffset[e * widthRun];
         }
         this.entriesPerPass = tapsPerPass / widthRun;

@@ -3,8 +3,8 @@ package org.deconv3d.simd;
 /**
  * The working memory of one gradient call: the padded copy of {@code g} for a chunk of samples (zeroed once, when
  * allocated: the positions no output backs are never written), a row buffer, a filter-sum scratch, a plane
- * table and a packed block per worker, the bias gradient's row sums, and the call's progress counters. {@link SimdGradients} keeps idle ones for reuse,
- * so a steady stream of gradient calls allocates nothing.
+ * table and a packed block per worker, the bias gradient's row sums, and the call's progress counters.
+ * {@link SimdGradients} keeps idle ones for reuse, so a steady stream of gradient calls allocates nothing.
  *
  * <p>As {@link ParallelRunner.Items}: the preparation items are the chunk's output rows ({@link GradientPrep}),
  * the compute items either its input rows ({@link InputGradientRows}) or the filter slices

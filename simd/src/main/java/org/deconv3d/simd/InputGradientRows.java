@@ -5,9 +5,10 @@ package org.deconv3d.simd;
  * {@code g} with the {@linkplain PackedWeights#transposed transposed} filter. It reuses the forward's
  * micro-kernels with the roles renamed: their "input" is {@code g} (positions {@code stride * channelStride}
  * apart, summed over a group's output channels), their "output channels" are the input channels, and their
- * entries are runs of {@link GradientGeometry#widthRun} width taps, each at {@link GradientGeometry#entryOffset}. A tile is 8 consecutive inputs of the row
- * (two runs of 4), or, when rows are at most 4 long, 4 of this row and 4 of the next ({@link
- * GradientGeometry#rowsPerItem}); the row buffer then goes to {@code dx} in the problem's layout.
+ * entries are runs of {@link GradientGeometry#widthRun} width taps, each at {@link GradientGeometry#entryOffset}.
+ * A tile is 8 consecutive inputs of the row (two runs of 4), or, when rows are at most 4 long, 4 of this row and 4
+ * of the next ({@link GradientGeometry#rowsPerItem}); the row buffer then goes to {@code dx} in the problem's
+ * layout.
  */
 final class InputGradientRows {
 
@@ -20,10 +21,11 @@ final class InputGradientRows {
         this.geo = geo;
         this.w = transposedWeights;
         int blocks = w.blocks();
-        this.wOff = new int[geo.groups * blocks][geo.entries];
+        int entries = geo.entryOffset.length;
+        this.wOff = new int[geo.groups * blocks][entries];
         for (int g = 0; g < geo.groups; g++) {
             for (int b = 0; b < blocks; b++) {
-                for (int e = 0; e < geo.entries; e++) {
+                for (int e = 0; e < entries; e++) {
                     wOff[g * blocks + b][e] = w.offset(g, b, e * geo.widthRun);
                 }
             }
@@ -52,14 +54,15 @@ final class InputGradientRows {
         int blocks = w.blocks();
         int lanes = w.lanes;
         int summed = geo.widthRun * geo.coutG;
+        int entries = geo.entryOffset.length;
         for (int g = 0; g < geo.groups; g++) {
             for (int b = 0; b < blocks; b++) {
                 int[] offsets = wOff[g * blocks + b];
                 int rowOff = g * geo.cinPadG + w.blockStart[b] * lanes;
                 boolean two = w.blockWidth[b] == 2;
                 // Taps in groups whose weights fit L1 (each group's sums added to the last's in the row buffer).
-                for (int e0 = 0; e0 < geo.entries; e0 += geo.entriesPerPass) {
-                    int e1 = Math.min(geo.entries, e0 + geo.entriesPerPass);
+                for (int e0 = 0; e0 < entries; e0 += geo.entriesPerPass) {
+                    int e1 = Math.min(entries, e0 + geo.entriesPerPass);
                     boolean more = e0 > 0;
                     for (int jw = 0; jw < in[2]; jw += Schedule.TILE) {
                         int xa = base + jw * xStep + g * geo.coutPadG;
