@@ -96,11 +96,28 @@ final class GradientGeometry {
     final boolean gradOutputAsIs;
 
     /**
-     * Whether the input gradient can read {@code dy} in place too: {@link #gradOutputAsIs}, and the padded copy
-     * would be {@code dy} itself (no padding before, extents equal to the output's), as for kernel = stride with
-     * SAME padding (the U-Net upsampling shapes).
+     * Whether the input gradient reads {@code dy} in place rather than a padded copy: {@link #gradOutputAsIs}, and
+     * either rows of one item each (then an item leaves out the entries whose taps land in the padding along depth
+     * or height, which would only add zeros, and copies what its {@linkplain #edgeSlot edge tiles} read into a
+     * small buffer with the padding's zeros), or a padded copy that would be {@code dy} itself (no padding before,
+     * extents equal to the output's, as for kernel = stride with SAME padding: the U-Net upsampling shapes). The
+     * copy was a full pass that wrote and read back as much as {@code dy} (19-25% of vol's and batch's samples).
      */
     final boolean inputReadsGradOutput;
+    /** {@code -Ddeconv3d.simd.gradInPlace=false} keeps the padded copy wherever it is not {@code dy} itself (tests). */
+    static final String IN_PLACE_PROPERTY = "deconv3d.simd.gradInPlace";
+    /** In place: per entry, its offset in {@code dy} from what input 0 reaches by tap 0 (cf. {@link #entryOffset}). */
+    final int[] gradEntryOffset;
+    /** Positions of a padded row that one tile of {@link Schedule#TILE} inputs reads through its width taps. */
+    final int edgeSpan;
+    /**
+     * In place, per tile of a row: -1 where every tap of each of its inputs reads inside the output row, else its
+     * slot in the item's edge buffer, which holds, for each depth-height tap pair the item keeps, the
+     * {@link #edgeSpan} positions the tile reads, zeros for those outside the output.
+     */
+    final int[] edgeSlot;
+    /** Edge tiles per row. */
+    final int edgeTiles;
 
     GradientGeometry(Deconv3dProblem problem, int lanes) {
         this.problem = problem;
@@ -154,7 +171,27 @@ final class GradientGeometry {
         for (int a = 0; a < 3; a++) {
             same &= pad[a] == 0 && q[a] == out[a];
         }
-        this.inputReadsGradOutput = gradOutputAsIs && same;
+        boolean inPlace = !"false".equals(System.getProperty(IN_PLACE_PROPERTY));
+        this.inputReadsGradOutput = gradOutputAsIs && (same || rowsPerItem == 1 && inPlace);
+        this.gradEntryOffset = new int[entryOffset.length];
+        for (int e = 0; e < entryOffset.length; e++) {
+            int tap = e * widthRun;
+            int tw = tap % k[2];
+            int th = tap / k[2] % k[1];
+            int td = tap / (k[2] * k[1]);
+            gradEntryOffset[e] = Math.toIntExact((((long) td * d[0] * out[1] + (long) th * d[1]) * out[2]
+                    + (long) tw * d[2]) * channelStride);
+        }
+        this.edgeSpan = Math.toIntExact((long) (Schedule.TILE - 1) * s[2] + (long) (k[2] - 1) * d[2] + 1);
+        int tiles = (in[2] + Schedule.TILE - 1) / Schedule.TILE;
+        this.edgeSlot = new int[tiles];
+        int edges = 0;
+        for (int j = 0; j < tiles; j++) {
+            long firstRead = (long) j * Schedule.TILE * s[2] - pad[2];
+            boolean inside = firstRead >= 0 && firstRead + edgeSpan <= out[2];
+            edgeSlot[j] = inside || !inputReadsGradOutput || same ? -1 : edges++;
+        }
+        this.edgeTiles = edges;
         // Enough filter-gradient items (64) to balance two or more threads although border taps reach fewer inputs (a
         // fixed split: results never depend on it).
         int perGroup = k[0] * k[1];
@@ -203,7 +240,19 @@ final class GradientGeometry {
      * {@code dy} when {@link #inputReadsGradOutput}: then {@code n} counts from the batch's first sample).
      */
     int reachedByTapZero(int n, int id, int ih) {
+        if (inputReadsGradOutput) {
+            // Padded position (qd, qh, 0) is output (qd - pad[0], qh - pad[1], -pad[2]): perhaps outside dy, but every
+            // read from here adds an entry's offset that lands inside (the entries kept, the tiles not at an edge).
+            return ((((n * out[0] + id * s[0] - pad[0]) * out[1] + ih * s[1] - pad[1]) * out[2] - pad[2]))
+                    * channelStride;
+        }
         return padded(n, id * s[0], ih * s[1], 0);
+    }
+
+    /** Floats of an item's edge buffer: per edge tile, {@link #edgeSpan} positions per depth-height tap pair. */
+    int edgeFloats() {
+        return Math.multiplyExact(Math.multiplyExact(edgeTiles, k[0] * k[1]),
+                Math.multiplyExact(edgeSpan, channelStride));
     }
 
     /** Input positions along {@code axis} that tap {@code t} maps inside the output: {@code [first, end)}. */

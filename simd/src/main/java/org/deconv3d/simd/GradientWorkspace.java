@@ -2,7 +2,7 @@ package org.deconv3d.simd;
 
 /**
  * The working memory of one gradient call: the padded copy of {@code g} for a chunk of samples (zeroed once, when
- * allocated: the positions no output backs are never written), a row buffer, a filter-sum scratch, a plane
+ * allocated: the positions no output backs are never written), an input-gradient scratch, a filter-sum scratch, a plane
  * table and a packed block per worker, the bias gradient's row sums, and the call's progress counters.
  * {@link SimdGradients} keeps idle ones for reuse, so a steady stream of gradient calls allocates nothing.
  *
@@ -17,7 +17,8 @@ final class GradientWorkspace implements ParallelRunner.Items {
     private final InputGradientRows inputRows;
     private final FilterGradientSlices slices;
     final ParallelRunner.Progress progress;
-    private final float[][] rows;
+    /** One input-gradient scratch per worker. */
+    private final InputGradientScratch[] scratch;
     /** By taps: one per worker; by planes: one per item (each item's partial filter). */
     private final float[][] sums;
     /** One filter-gradient plane table per worker ({@link FilterGradientSlices#planeTableInts}). */
@@ -48,7 +49,7 @@ final class GradientWorkspace implements ParallelRunner.Items {
         this.inputRows = inputRows;
         this.slices = slices;
         this.progress = new ParallelRunner.Progress(workers);
-        this.rows = new float[workers][];
+        this.scratch = new InputGradientScratch[workers];
         this.sums = new float[geo.byPlanes ? slices.items(samples) : workers][];
         this.planeTables = new int[workers][];
         this.planeTableInts = slices.planeTableInts(samples);
@@ -144,10 +145,10 @@ final class GradientWorkspace implements ParallelRunner.Items {
             slices.item(x, geo.gradOutputAsIs ? dy : padded, n0, samples, firstChunk, sums[slot], dw, item,
                     planeTables[worker], packs[worker]);
         } else {
-            if (rows[worker] == null) {
-                rows[worker] = new float[geo.rowFloats()];
+            if (scratch[worker] == null) {
+                scratch[worker] = inputRows.scratch();
             }
-            inputRows.row(geo.inputReadsGradOutput ? dy : padded, rows[worker], dx, n0, item);
+            inputRows.row(geo.inputReadsGradOutput ? dy : padded, scratch[worker], dx, n0, item);
         }
     }
 }

@@ -32,11 +32,16 @@ final class InputGradientRows {
         }
     }
 
+    /** Per-worker working memory for {@link #row}. */
+    InputGradientScratch scratch() {
+        return new InputGradientScratch(geo, wOff.length);
+    }
+
     /**
      * Row (or pair of rows) {@code item} of the chunk whose first sample is sample {@code n0} of {@code dx};
      * {@code gp} is the chunk's padded copy, or {@code dy} itself when {@link GradientGeometry#inputReadsGradOutput}.
      */
-    void row(float[] gp, float[] row, float[] dx, int n0, int item) {
+    void row(float[] gp, InputGradientScratch sc, float[] dx, int n0, int item) {
         int[] in = geo.in;
         boolean pairs = geo.rowsPerItem == 2;
         int perPlane = (in[1] + geo.rowsPerItem - 1) / geo.rowsPerItem;
@@ -54,25 +59,47 @@ final class InputGradientRows {
         int blocks = w.blocks();
         int lanes = w.lanes;
         int summed = geo.widthRun * geo.coutG;
-        int entries = geo.entryOffset.length;
+        int[] gradOffsets = geo.entryOffset;
+        int[][] weightOffsets = wOff;
+        int entries = gradOffsets.length;
+        int slotFloats = 0;
+        if (geo.inputReadsGradOutput) {
+            gradOffsets = geo.gradEntryOffset;
+            if (geo.edgeTiles > 0 || !reachesAll(id, ih)) {
+                entries = keptEntries(gp, sample, id, ih, sc);
+                gradOffsets = sc.gradOffsets;
+                weightOffsets = sc.weightOffsets;
+                slotFloats = geo.k[0] * geo.k[1] * geo.edgeSpan * geo.channelStride;
+            }
+        }
+        float[] row = sc.row;
         for (int g = 0; g < geo.groups; g++) {
             for (int b = 0; b < blocks; b++) {
-                int[] offsets = wOff[g * blocks + b];
+                int[] offsets = weightOffsets[g * blocks + b];
                 int rowOff = g * geo.cinPadG + w.blockStart[b] * lanes;
                 boolean two = w.blockWidth[b] == 2;
-                // Taps in groups whose weights fit L1 (each group's sums added to the last's in the row buffer).
-                for (int e0 = 0; e0 < entries; e0 += geo.entriesPerPass) {
+                // Taps in groups whose weights fit L1 (each group's sums added to the last's in the row buffer); an
+                // item that keeps no entry still stores its zeros.
+                for (int e0 = 0; e0 == 0 || e0 < entries; e0 += geo.entriesPerPass) {
                     int e1 = Math.min(entries, e0 + geo.entriesPerPass);
                     boolean more = e0 > 0;
                     for (int jw = 0; jw < in[2]; jw += Schedule.TILE) {
+                        float[] src = gp;
+                        int[] xOff = gradOffsets;
                         int xa = base + jw * xStep + g * geo.coutPadG;
+                        int slot = geo.inputReadsGradOutput ? geo.edgeSlot[jw / Schedule.TILE] : -1;
+                        if (slot >= 0) {
+                            src = sc.edge;
+                            xOff = sc.edgeOffsets;
+                            xa = slot * slotFloats + g * geo.coutPadG;
+                        }
                         int xb = pairs ? baseB + g * geo.coutPadG : xa + half * xStep;
                         int ra = jw * rowStride + rowOff;
                         if (two) {
-                            SimdKernel.r8c2(gp, xa, xb, geo.entryOffset, w.values, offsets, e0, e1, summed, xStep,
+                            SimdKernel.r8c2(src, xa, xb, xOff, w.values, offsets, e0, e1, summed, xStep,
                                     row, ra, ra + half * rowStride, rowStride, more);
                         } else {
-                            SimdKernel.r8c1(gp, xa, xb, geo.entryOffset, w.values, offsets, e0, e1, summed, xStep,
+                            SimdKernel.r8c1(src, xa, xb, xOff, w.values, offsets, e0, e1, summed, xStep,
                                     row, ra, ra + half * rowStride, rowStride, more);
                         }
                     }
@@ -83,6 +110,86 @@ final class InputGradientRows {
         if (second) {
             store(row, half * rowStride, dx, n0 + n, id, ih + 1);
         }
+    }
+
+    /** Whether every depth and height tap of input row {@code (id, ih)} lands inside the output. */
+    private boolean reachesAll(int id, int ih) {
+        for (int td = 0; td < geo.k[0]; td++) {
+            if (id < geo.first(0, td) || id >= geo.end(0, td)) {
+                return false;
+            }
+        }
+        for (int th = 0; th < geo.k[1]; th++) {
+            if (ih < geo.first(1, th) || ih >= geo.end(1, th)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * In place: lists in {@code sc} the entries of input row {@code (id, ih)} whose depth and height taps land
+     * inside the output (the others would add products with the padding's zeros), in entry order, and fills the
+     * item's edge tiles' slots with the positions they read; returns how many entries it kept.
+     */
+    private int keptEntries(float[] dy, int n, int id, int ih, InputGradientScratch sc) {
+        int[] k = geo.k;
+        int cs = geo.channelStride;
+        int runs = k[2] / geo.widthRun;
+        int span = geo.edgeSpan;
+        int slotFloats = k[0] * k[1] * span * cs;
+        int kept = 0;
+        int pairsKept = 0;
+        for (int td = 0; td < k[0]; td++) {
+            if (id < geo.first(0, td) || id >= geo.end(0, td)) {
+                continue;
+            }
+            int od = id * geo.s[0] + td * geo.d[0] - geo.pad[0];
+            for (int th = 0; th < k[1]; th++) {
+                if (ih < geo.first(1, th) || ih >= geo.end(1, th)) {
+                    continue;
+                }
+                int oh = ih * geo.s[1] + th * geo.d[1] - geo.pad[1];
+                for (int r = 0; r < runs; r++) {
+                    int e = (td * k[1] + th) * runs + r;
+                    sc.gradOffsets[kept] = geo.gradEntryOffset[e];
+                    sc.edgeOffsets[kept] = (pairsKept * span + r * geo.widthRun * geo.d[2]) * cs;
+                    for (int gb = 0; gb < wOff.length; gb++) {
+                        sc.weightOffsets[gb][kept] = wOff[gb][e];
+                    }
+                    kept++;
+                }
+                int rowStart = ((n * geo.out[0] + od) * geo.out[1] + oh) * geo.out[2];
+                for (int j = 0; j < geo.edgeSlot.length; j++) {
+                    int slot = geo.edgeSlot[j];
+                    if (slot >= 0) {
+                        fillEdge(dy, rowStart, j * Schedule.TILE * geo.s[2] - geo.pad[2], sc.edge,
+                                slot * slotFloats + pairsKept * span * cs);
+                    }
+                }
+                pairsKept++;
+            }
+        }
+        return kept;
+    }
+
+    /**
+     * Copies the {@link GradientGeometry#edgeSpan} positions from output position {@code first} of the row starting
+     * at position {@code rowStart} of {@code dy} to {@code edge[at...]}, zeros where they fall outside the row.
+     */
+    private void fillEdge(float[] dy, int rowStart, int first, float[] edge, int at) {
+        int cs = geo.channelStride;
+        int lo = Math.max(0, first);
+        int hi = Math.min(geo.out[2], first + geo.edgeSpan);
+        int end = at + geo.edgeSpan * cs;
+        if (hi <= lo) {
+            java.util.Arrays.fill(edge, at, end, 0f);
+            return;
+        }
+        int copyAt = at + (lo - first) * cs;
+        java.util.Arrays.fill(edge, at, copyAt, 0f);
+        System.arraycopy(dy, (rowStart + lo) * cs, edge, copyAt, (hi - lo) * cs);
+        java.util.Arrays.fill(edge, copyAt + (hi - lo) * cs, end, 0f);
     }
 
     private void store(float[] row, int from, float[] dx, int n, int id, int ih) {

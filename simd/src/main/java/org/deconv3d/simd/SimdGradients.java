@@ -38,7 +38,8 @@ final class SimdGradients {
         this.prep = new GradientPrep(geo);
         this.inputRows = new InputGradientRows(geo, PackedWeights.transposed(problem, filter, SimdKernel.L));
         this.slices = new FilterGradientSlices(geo);
-        long perSample = 4L * geo.gPerSample + 4L * geo.out[0] * geo.out[1] * problem.outChannels();
+        long perSample = (geo.inputReadsGradOutput ? 0 : 4L * geo.gPerSample)
+                + 4L * geo.out[0] * geo.out[1] * problem.outChannels();
         long byCap = Math.max(1, workspaceCap / Math.max(1, perSample));
         long byArray = Math.max(1, (Integer.MAX_VALUE - 8) / Math.max(1, Math.max(geo.gPerSample,
                 (long) geo.out[0] * geo.out[1] * problem.outChannels())));

@@ -545,6 +545,61 @@ class SimdPlanTest {
     }
 
     /**
+     * Where the output gradient is read in place although padding surrounds it (entries left out at the depth and
+     * height borders, edge tiles through a small buffer), the input gradient has the same bits as through the padded
+     * copy: pads before and after, stride above the kernel, dilation, groups, a kernel wider than the row, rows of
+     * one to three tiles, on 1 and 3 threads; and agrees with the reference.
+     */
+    @Test
+    void inputGradientInPlaceMatchesThePaddedCopy() {
+        int seed = 80;
+        // input d, h, w, cin, kernel d, h, w, cout per group, stride, dilation, groups, VALID (else SAME)
+        int[][] shapes = {
+            {3, 4, 13, 20, 3, 3, 3, 16, 2, 1, 1, 0}, // vol-like: padding after only
+            {2, 3, 20, 12, 3, 3, 3, 16, 1, 1, 1, 0}, // padding on both sides, first and last tiles at an edge
+            {2, 2, 9, 8, 2, 2, 2, 16, 3, 1, 1, 0}, // stride above the kernel
+            {3, 3, 11, 6, 3, 2, 3, 16, 1, 2, 1, 0}, // dilation 2
+            {2, 3, 10, 12, 3, 3, 2, 16, 2, 1, 2, 0}, // two groups
+            {1, 2, 6, 5, 4, 3, 7, 32, 1, 1, 1, 1}, // kernel deeper and wider than the input, VALID
+            {2, 2, 17, 4, 1, 1, 3, 16, 2, 1, 1, 1}, // VALID, width only
+        };
+        for (int[] sh : shapes) {
+            int groups = sh[10];
+            int[] in = {2, sh[0], sh[1], sh[2], sh[3] * groups};
+            Deconv3dProblem p = Deconv3dProblem.tensorflow(in, new int[] {sh[4], sh[5], sh[6], sh[7], in[4]})
+                    .strides(sh[8]).dilations(sh[9]).groups(groups)
+                    .padding(sh[11] == 1 ? Padding.VALID : Padding.SAME).build();
+            Case c = Case.of(p, seed++, true, true);
+            float[] dy = RandomProblems.values(new java.util.Random(c.seed()), p.outputLength());
+            String what = Arrays.toString(sh);
+            float[] inPlace = null;
+            for (int threads = 1; threads <= 3; threads += 2) {
+                try (SimdPlan plan = simd.plan(p, c.filter(), c.bias(), threads, 0)) {
+                    assertTrue(plan.gradients().inputReadsGradOutput(), what);
+                    float[] dx = new float[p.inputLength()];
+                    plan.backwardInput(dy, null, dx);
+                    if (inPlace == null) {
+                        inPlace = dx;
+                        org.deconv3d.testing.GradientCheck.check(plan, c);
+                    } else {
+                        assertBitwiseEqual(inPlace, dx, what + ", " + threads + " threads", c);
+                    }
+                }
+            }
+            String before = System.setProperty(GradientGeometry.IN_PLACE_PROPERTY, "false");
+            assertTrue(before == null, "the property is for this test only");
+            try (SimdPlan plan = simd.plan(p, c.filter(), c.bias(), 2, 0)) {
+                assertFalse(plan.gradients().inputReadsGradOutput(), what);
+                float[] padded = new float[p.inputLength()];
+                plan.backwardInput(dy, null, padded);
+                assertBitwiseEqual(padded, inPlace, what + ", in place against the padded copy", c);
+            } finally {
+                System.clearProperty(GradientGeometry.IN_PLACE_PROPERTY);
+            }
+        }
+    }
+
+    /**
      * Filter gradients with many channels copy their positions into dense blocks (of 128; two per tap by taps):
      * the same bits as in place, for both splits, both layouts, groups, channel tails, on 1 and 3 threads.
      */
