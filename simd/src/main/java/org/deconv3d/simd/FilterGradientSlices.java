@@ -55,7 +55,7 @@ final class FilterGradientSlices {
      * scratch of {@link #planeTableInts} ints, {@code pack} one of {@link #packFloats} floats.
      */
     void item(float[] x, float[] gp, int n0, int samples, boolean firstChunk, float[] sum, float[] dw, int item,
-            int[] planes, float[] pack) {
+            int[] planes, float[] pack, float[] rowSums) {
         java.util.Arrays.fill(sum, 0f);
         int[] k = geo.k;
         if (geo.byPlanes) {
@@ -74,6 +74,10 @@ final class FilterGradientSlices {
                             addPlane(planes, 0, n0, n, id, grp, td, th, 0);
                             planes(x, gp, planes, 1, th, geo.cinG, sum, tap * k[2] * geo.cinG * geo.coutPadG,
                                     geo.cinG * geo.coutPadG, pack);
+                        }
+                        int od = id * geo.s[0] + td * geo.d[0] - geo.pad[0];
+                        if (rowSums != null && grp == geo.groups - 1 && geo.biasTap[od] == td) {
+                            biasRows(gp, n0, n, od, rowSums);
                         }
                     }
                 }
@@ -98,6 +102,20 @@ final class FilterGradientSlices {
         }
         planes(x, gp, planes, count, th, cn, sum, 0, geo.cinPerPart * geo.coutPadG, pack);
         moveSums(dw, sum, true, grp, ci0, cn, td, th);
+    }
+
+    /**
+     * The bias gradient's row sums of output plane {@code od} of sample {@code n0 + n} of {@code dy}, at the rows'
+     * preparation items ({@link GradientPrep#row}: same sums, same order).
+     */
+    private void biasRows(float[] dy, int n0, int n, int od, float[] rowSums) {
+        int[] out = geo.out;
+        int cout = geo.problem.outChannels();
+        for (int oh = 0; oh < out[1]; oh++) {
+            int row = (n * out[0] + od) * out[1] + oh;
+            GradientPrep.sumRow(dy, (((n0 + n) * out[0] + od) * out[1] + oh) * out[2] * cout, out[2], cout, rowSums,
+                    row * cout);
+        }
     }
 
     /**

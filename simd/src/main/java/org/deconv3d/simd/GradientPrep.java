@@ -30,6 +30,9 @@ final class GradientPrep {
         int[] out = geo.out;
         int oh = item % out[1];
         int od = item / out[1] % out[0];
+        if (!store && geo.fusedBias && geo.biasTap[od] >= 0) {
+            return; // the filter gradient sums this row
+        }
         int n = item / (out[1] * out[0]);
         int qd = od + geo.pad[0];
         int qh = oh + geo.pad[1];
@@ -87,7 +90,7 @@ final class GradientPrep {
     }
 
     /** {@code sums[at + co] = sum over w of v[from + w*cout + co]}, w in order, a vector of channels at a time. */
-    private static void sumRow(float[] v, int from, int width, int cout, float[] sums, int at) {
+    static void sumRow(float[] v, int from, int width, int cout, float[] sums, int at) {
         VectorSpecies<Float> species = SimdKernel.S;
         for (int cb = 0; cb < cout; cb += species.length()) {
             VectorMask<Float> m = species.indexInRange(cb, cout);

@@ -117,7 +117,8 @@ final class GradientWorkspace implements ParallelRunner.Items {
     @Override
     public int prepItems() {
         boolean inPlace = filterPass ? geo.gradOutputAsIs : geo.inputReadsGradOutput;
-        return inPlace && !wantBias ? 0 : samples * geo.out[0] * geo.out[1];
+        boolean sums = wantBias && !(filterPass && geo.everyBiasPlaneFused);
+        return inPlace && !sums ? 0 : samples * geo.out[0] * geo.out[1];
     }
 
     @Override
@@ -143,7 +144,7 @@ final class GradientWorkspace implements ParallelRunner.Items {
                 packs[worker] = new float[slices.packFloats()];
             }
             slices.item(x, geo.gradOutputAsIs ? dy : padded, n0, samples, firstChunk, sums[slot], dw, item,
-                    planeTables[worker], packs[worker]);
+                    planeTables[worker], packs[worker], wantBias && geo.fusedBias ? rowSums : null);
         } else {
             if (scratch[worker] == null) {
                 scratch[worker] = inputRows.scratch();

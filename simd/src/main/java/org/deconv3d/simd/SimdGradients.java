@@ -117,6 +117,11 @@ final class SimdGradients {
         return geo.byPlanes;
     }
 
+    /** Whether the filter gradient sums the bias gradient too ({@link GradientGeometry#fusedBias}; tests). */
+    boolean filterSumsBias() {
+        return geo.fusedBias;
+    }
+
     /** Whether the filter gradient copies its positions into dense blocks (tests). */
     boolean filterPacksBlocks() {
         return geo.packBlocks;

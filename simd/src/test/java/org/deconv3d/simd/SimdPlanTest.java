@@ -545,6 +545,47 @@ class SimdPlanTest {
     }
 
     /**
+     * The filter gradient by planes sums the bias gradient's rows as its depth taps pass over them; output planes
+     * no tap reaches (stride above the kernel, an output larger than the taps reach) are still summed: agreement with
+     * the reference on integers, and the same bits on 1 and 3 threads.
+     */
+    @Test
+    void biasGradientSummedInTheFilterPassCountsEveryOutputPlane() {
+        int seed = 100;
+        // input d, h, w, cin, kernel, cout, stride, output depth (0: SAME's)
+        int[][] shapes = {{6, 4, 5, 8, 3, 16, 2, 0}, {5, 3, 4, 6, 2, 16, 3, 0}, {4, 3, 3, 4, 3, 32, 2, 10}};
+        for (int[] sh : shapes) {
+            int[] in = {3, sh[0], sh[1], sh[2], sh[3]};
+            Deconv3dProblem.TensorFlowBuilder b = Deconv3dProblem.tensorflow(in,
+                    new int[] {sh[4], sh[4], sh[4], sh[5], sh[3]}).strides(sh[6]);
+            if (sh[7] > 0) {
+                b.padding(Padding.VALID).outputShape(new int[] {3, sh[7], (sh[1] - 1) * sh[6] + sh[4],
+                    (sh[2] - 1) * sh[6] + sh[4], sh[5]});
+            } else {
+                b.padding(Padding.SAME);
+            }
+            Deconv3dProblem p = b.build();
+            Case c = Case.of(p, seed++, true, true);
+            float[] dy = RandomProblems.values(new java.util.Random(c.seed()), p.outputLength());
+            String what = Arrays.toString(sh);
+            float[] first = null;
+            for (int threads = 1; threads <= 3; threads += 2) {
+                try (SimdPlan plan = simd.plan(p, c.filter(), c.bias(), threads, 0)) {
+                    assertTrue(plan.gradients().filterByPlanes() && plan.gradients().filterSumsBias(), what);
+                    float[] db = new float[p.outChannels()];
+                    plan.backwardWeights(c.input(), dy, null, new float[p.filterLength()], db);
+                    if (first == null) {
+                        first = db;
+                        org.deconv3d.testing.GradientCheck.check(plan, c);
+                    } else {
+                        assertBitwiseEqual(first, db, what + ", " + threads + " threads", c);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
      * Where the output gradient is read in place although padding surrounds it (entries left out at the depth and
      * height borders, edge tiles through a small buffer), the input gradient has the same bits as through the padded
      * copy: pads before and after, stride above the kernel, dilation, groups, a kernel wider than the row, rows of
