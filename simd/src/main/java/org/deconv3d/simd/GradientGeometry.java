@@ -24,6 +24,8 @@ final class GradientGeometry {
     final int cinPadG;
     final int coutPadG;
     final int kvol;
+    /** Per axis, per tap {@code t}: {@link #first} and {@link #end} at {@code 2t} and {@code 2t + 1} (per item, hot). */
+    private final int[][] reach;
     final int[] in;
     final int[] out;
     final int[] k;
@@ -120,6 +122,11 @@ final class GradientGeometry {
     static final String IN_PLACE_PROPERTY = "deconv3d.simd.gradInPlace";
     /** In place: per entry, its offset in {@code dy} from what input 0 reaches by tap 0 (cf. {@link #entryOffset}). */
     final int[] gradEntryOffset;
+    /**
+     * In place, per entry: its offset in an edge tile's slot when the item keeps every entry (one
+     * {@link #edgeSpan} per depth-height tap pair, in entry order).
+     */
+    final int[] edgeEntryOffset;
     /** Positions of a padded row that one tile of {@link Schedule#TILE} inputs reads through its width taps. */
     final int edgeSpan;
     /**
@@ -145,6 +152,14 @@ final class GradientGeometry {
         this.d = problem.dilation();
         this.pad = problem.padBefore();
         this.kvol = k[0] * k[1] * k[2];
+        this.reach = new int[3][];
+        for (int a = 0; a < 3; a++) {
+            reach[a] = new int[2 * k[a]];
+            for (int t = 0; t < k[a]; t++) {
+                reach[a][2 * t] = AxisPhases.firstReaching(t, s[a], d[a], pad[a], out[a], in[a]);
+                reach[a][2 * t + 1] = AxisPhases.endReaching(t, s[a], d[a], pad[a], out[a], in[a]);
+            }
+        }
         this.rowsPerItem = in[2] <= Schedule.TILE / 2 ? 2 : 1;
         this.widthRounded = rowsPerItem == 2 ? Schedule.TILE / 2 : roundUp(in[2], Schedule.TILE);
         this.q = new int[3];
@@ -195,6 +210,12 @@ final class GradientGeometry {
                     + (long) tw * d[2]) * channelStride);
         }
         this.edgeSpan = Math.toIntExact((long) (Schedule.TILE - 1) * s[2] + (long) (k[2] - 1) * d[2] + 1);
+        int runsPerRow = k[2] / widthRun;
+        this.edgeEntryOffset = new int[entryOffset.length];
+        for (int e = 0; e < entryOffset.length; e++) {
+            edgeEntryOffset[e] = Math.toIntExact(((long) (e / runsPerRow) * edgeSpan + (long) (e % runsPerRow) * widthRun * d[2])
+                    * channelStride);
+        }
         int tiles = (in[2] + Schedule.TILE - 1) / Schedule.TILE;
         this.edgeSlot = new int[tiles];
         int edges = 0;
@@ -283,11 +304,11 @@ final class GradientGeometry {
 
     /** Input positions along {@code axis} that tap {@code t} maps inside the output: {@code [first, end)}. */
     int first(int axis, int t) {
-        return AxisPhases.firstReaching(t, s[axis], d[axis], pad[axis], out[axis], in[axis]);
+        return reach[axis][2 * t];
     }
 
     int end(int axis, int t) {
-        return AxisPhases.endReaching(t, s[axis], d[axis], pad[axis], out[axis], in[axis]);
+        return reach[axis][2 * t + 1];
     }
 
     /** Floats of one worker's input-gradient row buffer. */

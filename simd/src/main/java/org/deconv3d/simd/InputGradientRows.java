@@ -62,14 +62,18 @@ final class InputGradientRows {
         int[] gradOffsets = geo.entryOffset;
         int[][] weightOffsets = wOff;
         int entries = gradOffsets.length;
-        int slotFloats = 0;
+        int[] edgeOffsets = geo.edgeEntryOffset;
+        int slotFloats = geo.k[0] * geo.k[1] * geo.edgeSpan * geo.channelStride;
         if (geo.inputReadsGradOutput) {
             gradOffsets = geo.gradEntryOffset;
-            if (geo.edgeTiles > 0 || !reachesAll(id, ih)) {
-                entries = keptEntries(gp, sample, id, ih, sc);
+            if (!reachesAll(id, ih)) {
+                entries = keptEntries(id, ih, sc);
                 gradOffsets = sc.gradOffsets;
                 weightOffsets = sc.weightOffsets;
-                slotFloats = geo.k[0] * geo.k[1] * geo.edgeSpan * geo.channelStride;
+                edgeOffsets = sc.edgeOffsets;
+            }
+            if (geo.edgeTiles > 0) {
+                fillEdges(gp, sample, id, ih, sc.edge, slotFloats);
             }
         }
         float[] row = sc.row;
@@ -90,7 +94,7 @@ final class InputGradientRows {
                         int slot = geo.inputReadsGradOutput ? geo.edgeSlot[jw / Schedule.TILE] : -1;
                         if (slot >= 0) {
                             src = sc.edge;
-                            xOff = sc.edgeOffsets;
+                            xOff = edgeOffsets;
                             xa = slot * slotFloats + g * geo.coutPadG;
                         }
                         int xb = pairs ? baseB + g * geo.coutPadG : xa + half * xStep;
@@ -129,16 +133,46 @@ final class InputGradientRows {
 
     /**
      * In place: lists in {@code sc} the entries of input row {@code (id, ih)} whose depth and height taps land
-     * inside the output (the others would add products with the padding's zeros), in entry order, and fills the
-     * item's edge tiles' slots with the positions they read; returns how many entries it kept.
+     * inside the output (the others would add products with the padding's zeros), in entry order, with their
+     * offsets in the edge slots as {@link #fillEdges} fills them; returns how many it kept.
      */
-    private int keptEntries(float[] dy, int n, int id, int ih, InputGradientScratch sc) {
+    private int keptEntries(int id, int ih, InputGradientScratch sc) {
         int[] k = geo.k;
         int cs = geo.channelStride;
         int runs = k[2] / geo.widthRun;
-        int span = geo.edgeSpan;
-        int slotFloats = k[0] * k[1] * span * cs;
         int kept = 0;
+        int pairsKept = 0;
+        for (int td = 0; td < k[0]; td++) {
+            if (id < geo.first(0, td) || id >= geo.end(0, td)) {
+                continue;
+            }
+            for (int th = 0; th < k[1]; th++) {
+                if (ih < geo.first(1, th) || ih >= geo.end(1, th)) {
+                    continue;
+                }
+                for (int r = 0; r < runs; r++) {
+                    int e = (td * k[1] + th) * runs + r;
+                    sc.gradOffsets[kept] = geo.gradEntryOffset[e];
+                    sc.edgeOffsets[kept] = (pairsKept * geo.edgeSpan + r * geo.widthRun * geo.d[2]) * cs;
+                    for (int gb = 0; gb < wOff.length; gb++) {
+                        sc.weightOffsets[gb][kept] = wOff[gb][e];
+                    }
+                    kept++;
+                }
+                pairsKept++;
+            }
+        }
+        return kept;
+    }
+
+    /**
+     * In place: fills each edge tile's slot of {@code edge} with the positions the tile reads, one
+     * {@link GradientGeometry#edgeSpan} per depth-height tap pair of input row {@code (id, ih)} that lands inside
+     * the output, in order.
+     */
+    private void fillEdges(float[] dy, int n, int id, int ih, float[] edge, int slotFloats) {
+        int[] k = geo.k;
+        int cs = geo.channelStride;
         int pairsKept = 0;
         for (int td = 0; td < k[0]; td++) {
             if (id < geo.first(0, td) || id >= geo.end(0, td)) {
@@ -150,27 +184,17 @@ final class InputGradientRows {
                     continue;
                 }
                 int oh = ih * geo.s[1] + th * geo.d[1] - geo.pad[1];
-                for (int r = 0; r < runs; r++) {
-                    int e = (td * k[1] + th) * runs + r;
-                    sc.gradOffsets[kept] = geo.gradEntryOffset[e];
-                    sc.edgeOffsets[kept] = (pairsKept * span + r * geo.widthRun * geo.d[2]) * cs;
-                    for (int gb = 0; gb < wOff.length; gb++) {
-                        sc.weightOffsets[gb][kept] = wOff[gb][e];
-                    }
-                    kept++;
-                }
                 int rowStart = ((n * geo.out[0] + od) * geo.out[1] + oh) * geo.out[2];
                 for (int j = 0; j < geo.edgeSlot.length; j++) {
                     int slot = geo.edgeSlot[j];
                     if (slot >= 0) {
-                        fillEdge(dy, rowStart, j * Schedule.TILE * geo.s[2] - geo.pad[2], sc.edge,
-                                slot * slotFloats + pairsKept * span * cs);
+                        fillEdge(dy, rowStart, j * Schedule.TILE * geo.s[2] - geo.pad[2], edge,
+                                slot * slotFloats + pairsKept * geo.edgeSpan * cs);
                     }
                 }
                 pairsKept++;
             }
         }
-        return kept;
     }
 
     /**
