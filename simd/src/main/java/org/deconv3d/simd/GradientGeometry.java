@@ -122,21 +122,29 @@ final class GradientGeometry {
     static final String IN_PLACE_PROPERTY = "deconv3d.simd.gradInPlace";
     /** In place: per entry, its offset in {@code dy} from what input 0 reaches by tap 0 (cf. {@link #entryOffset}). */
     final int[] gradEntryOffset;
-    /**
-     * In place, per entry: its offset in an edge tile's slot when the item keeps every entry (one
-     * {@link #edgeSpan} per depth-height tap pair, in entry order).
-     */
-    final int[] edgeEntryOffset;
     /** Positions of a padded row that one tile of {@link Schedule#TILE} inputs reads through its width taps. */
     final int edgeSpan;
     /**
      * In place, per tile of a row: -1 where every tap of each of its inputs reads inside the output row, else its
-     * slot in the item's edge buffer, which holds, for each depth-height tap pair the item keeps, the
-     * {@link #edgeSpan} positions the tile reads, zeros for those outside the output.
+     * index among the row's edge tiles: its part of each {@linkplain #stripSlots strip} holds the
+     * {@link #edgeSpan} positions the tile reads from one output row, zeros for those outside the output.
      */
     final int[] edgeSlot;
     /** Edge tiles per row. */
     final int edgeTiles;
+    /**
+     * Strips in a worker's edge buffer, a strip being what the edge tiles of one row read from one output row of
+     * {@code dy}. With {@link #stripsKept}, output row {@code r} (counted over the batch) goes to strip
+     * {@code r % stripSlots}, and a strip still holding that row is not filled again: the rows of one item never
+     * share a strip (they lie within {@code (k[0]-1) * d[0] + 1} output planes), and the next input row, and the
+     * next input plane, find theirs still there (the 2.25 fills per output row of vol and batch drop towards one).
+     * Without, one strip per depth-height tap pair, filled for every item.
+     */
+    final int stripSlots;
+    /** Whether strips are kept across a worker's items (see {@link #stripSlots}); not where they would need > 1 MB. */
+    final boolean stripsKept;
+    /** Most floats of strips a worker keeps. */
+    static final long STRIP_FLOATS_KEPT = 1 << 18;
 
     GradientGeometry(Deconv3dProblem problem, int lanes) {
         this.problem = problem;
@@ -210,12 +218,6 @@ final class GradientGeometry {
                     + (long) tw * d[2]) * channelStride);
         }
         this.edgeSpan = Math.toIntExact((long) (Schedule.TILE - 1) * s[2] + (long) (k[2] - 1) * d[2] + 1);
-        int runsPerRow = k[2] / widthRun;
-        this.edgeEntryOffset = new int[entryOffset.length];
-        for (int e = 0; e < entryOffset.length; e++) {
-            edgeEntryOffset[e] = Math.toIntExact(((long) (e / runsPerRow) * edgeSpan + (long) (e % runsPerRow) * widthRun * d[2])
-                    * channelStride);
-        }
         int tiles = (in[2] + Schedule.TILE - 1) / Schedule.TILE;
         this.edgeSlot = new int[tiles];
         int edges = 0;
@@ -225,6 +227,10 @@ final class GradientGeometry {
             edgeSlot[j] = inside || !inputReadsGradOutput || same ? -1 : edges++;
         }
         this.edgeTiles = edges;
+        long stripFloats = (long) edges * edgeSpan * channelStride;
+        long kept = ((long) (k[0] - 1) * d[0] + 1 + s[0]) * out[1];
+        this.stripsKept = edges > 0 && kept * stripFloats <= STRIP_FLOATS_KEPT;
+        this.stripSlots = edges == 0 ? 0 : stripsKept ? (int) kept : k[0] * k[1];
         // Enough filter-gradient items (64) to balance two or more threads although border taps reach fewer inputs (a
         // fixed split: results never depend on it).
         int perGroup = k[0] * k[1];
@@ -296,10 +302,14 @@ final class GradientGeometry {
         return padded(n, id * s[0], ih * s[1], 0);
     }
 
-    /** Floats of an item's edge buffer: per edge tile, {@link #edgeSpan} positions per depth-height tap pair. */
+    /** Floats of one strip: {@link #edgeSpan} positions per edge tile. */
+    int stripFloats() {
+        return Math.multiplyExact(edgeTiles, Math.multiplyExact(edgeSpan, channelStride));
+    }
+
+    /** Floats of a worker's edge buffer: {@link #stripSlots} strips. */
     int edgeFloats() {
-        return Math.multiplyExact(Math.multiplyExact(edgeTiles, k[0] * k[1]),
-                Math.multiplyExact(edgeSpan, channelStride));
+        return Math.multiplyExact(stripSlots, stripFloats());
     }
 
     /** Input positions along {@code axis} that tap {@code t} maps inside the output: {@code [first, end)}. */

@@ -64,6 +64,11 @@ final class GradientWorkspace implements ParallelRunner.Items {
     /** Binds an input-gradient chunk. */
     void bindInput(float[] dy, float[] y, float[] dx, int n0, int samples) {
         bind(dy, y, n0, samples);
+        for (InputGradientScratch sc : scratch) {
+            if (sc != null) {
+                sc.forget();
+            }
+        }
         this.filterPass = false;
         this.dx = dx;
         this.wantBias = false;

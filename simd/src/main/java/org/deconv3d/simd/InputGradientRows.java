@@ -62,18 +62,16 @@ final class InputGradientRows {
         int[] gradOffsets = geo.entryOffset;
         int[][] weightOffsets = wOff;
         int entries = gradOffsets.length;
-        int[] edgeOffsets = geo.edgeEntryOffset;
-        int slotFloats = geo.k[0] * geo.k[1] * geo.edgeSpan * geo.channelStride;
+        int tileFloats = geo.edgeSpan * geo.channelStride;
         if (geo.inputReadsGradOutput) {
             gradOffsets = geo.gradEntryOffset;
             if (!reachesAll(id, ih)) {
                 entries = keptEntries(id, ih, sc);
                 gradOffsets = sc.gradOffsets;
                 weightOffsets = sc.weightOffsets;
-                edgeOffsets = sc.edgeOffsets;
             }
             if (geo.edgeTiles > 0) {
-                fillEdges(gp, sample, id, ih, sc.edge, slotFloats);
+                fillStrips(gp, sample, id, ih, sc);
             }
         }
         float[] row = sc.row;
@@ -94,8 +92,8 @@ final class InputGradientRows {
                         int slot = geo.inputReadsGradOutput ? geo.edgeSlot[jw / Schedule.TILE] : -1;
                         if (slot >= 0) {
                             src = sc.edge;
-                            xOff = edgeOffsets;
-                            xa = slot * slotFloats + g * geo.coutPadG;
+                            xOff = sc.edgeOffsets;
+                            xa = slot * tileFloats + g * geo.coutPadG;
                         }
                         int xb = pairs ? baseB + g * geo.coutPadG : xa + half * xStep;
                         int ra = jw * rowStride + rowOff;
@@ -133,15 +131,14 @@ final class InputGradientRows {
 
     /**
      * In place: lists in {@code sc} the entries of input row {@code (id, ih)} whose depth and height taps land
-     * inside the output (the others would add products with the padding's zeros), in entry order, with their
-     * offsets in the edge slots as {@link #fillEdges} fills them; returns how many it kept.
+     * inside the output (the others would add products with the padding's zeros), in entry order; returns how many
+     * it kept.
      */
     private int keptEntries(int id, int ih, InputGradientScratch sc) {
         int[] k = geo.k;
         int cs = geo.channelStride;
         int runs = k[2] / geo.widthRun;
         int kept = 0;
-        int pairsKept = 0;
         for (int td = 0; td < k[0]; td++) {
             if (id < geo.first(0, td) || id >= geo.end(0, td)) {
                 continue;
@@ -153,27 +150,30 @@ final class InputGradientRows {
                 for (int r = 0; r < runs; r++) {
                     int e = (td * k[1] + th) * runs + r;
                     sc.gradOffsets[kept] = geo.gradEntryOffset[e];
-                    sc.edgeOffsets[kept] = (pairsKept * geo.edgeSpan + r * geo.widthRun * geo.d[2]) * cs;
                     for (int gb = 0; gb < wOff.length; gb++) {
                         sc.weightOffsets[gb][kept] = wOff[gb][e];
                     }
                     kept++;
                 }
-                pairsKept++;
             }
         }
         return kept;
     }
 
     /**
-     * In place: fills each edge tile's slot of {@code edge} with the positions the tile reads, one
-     * {@link GradientGeometry#edgeSpan} per depth-height tap pair of input row {@code (id, ih)} that lands inside
-     * the output, in order.
+     * In place: makes sure a strip holds each output row that input row {@code (id, ih)} reaches through a
+     * depth-height tap pair inside the output, and lists in {@code sc.edgeOffsets}, for the entries the item keeps
+     * (in order, as {@link #keptEntries}), where in the strips they start.
      */
-    private void fillEdges(float[] dy, int n, int id, int ih, float[] edge, int slotFloats) {
+    private void fillStrips(float[] dy, int n, int id, int ih, InputGradientScratch sc) {
         int[] k = geo.k;
+        int[] out = geo.out;
         int cs = geo.channelStride;
-        int pairsKept = 0;
+        int runs = k[2] / geo.widthRun;
+        int stripFloats = geo.stripFloats();
+        int tileFloats = geo.edgeSpan * cs;
+        int kept = 0;
+        int pair = 0;
         for (int td = 0; td < k[0]; td++) {
             if (id < geo.first(0, td) || id >= geo.end(0, td)) {
                 continue;
@@ -184,15 +184,24 @@ final class InputGradientRows {
                     continue;
                 }
                 int oh = ih * geo.s[1] + th * geo.d[1] - geo.pad[1];
-                int rowStart = ((n * geo.out[0] + od) * geo.out[1] + oh) * geo.out[2];
-                for (int j = 0; j < geo.edgeSlot.length; j++) {
-                    int slot = geo.edgeSlot[j];
-                    if (slot >= 0) {
-                        fillEdge(dy, rowStart, j * Schedule.TILE * geo.s[2] - geo.pad[2], edge,
-                                slot * slotFloats + pairsKept * geo.edgeSpan * cs);
+                int outRow = (n * out[0] + od) * out[1] + oh;
+                int strip = geo.stripsKept ? outRow % geo.stripSlots : pair;
+                if (!geo.stripsKept || sc.stripRow[strip] != outRow) {
+                    for (int j = 0; j < geo.edgeSlot.length; j++) {
+                        int slot = geo.edgeSlot[j];
+                        if (slot >= 0) {
+                            fillEdge(dy, outRow * out[2], j * Schedule.TILE * geo.s[2] - geo.pad[2], sc.edge,
+                                    strip * stripFloats + slot * tileFloats);
+                        }
+                    }
+                    if (geo.stripsKept) {
+                        sc.stripRow[strip] = outRow;
                     }
                 }
-                pairsKept++;
+                for (int r = 0; r < runs; r++) {
+                    sc.edgeOffsets[kept++] = strip * stripFloats + r * geo.widthRun * geo.d[2] * cs;
+                }
+                pair++;
             }
         }
     }

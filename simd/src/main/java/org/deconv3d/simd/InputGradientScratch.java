@@ -3,7 +3,8 @@ package org.deconv3d.simd;
 /**
  * One worker's working memory for {@link InputGradientRows}: the row buffer, and, where the input gradient reads
  * {@code dy} in place, the item's list of entries (offsets in {@code dy}, in the edge buffer, and of the weights per
- * group and block) and its edge buffer. Allocated once per worker and reused by every item.
+ * group and block) and the edge buffer's strips. Allocated once per worker and reused by every item; a call starts
+ * with {@link #forget}.
  */
 final class InputGradientScratch {
 
@@ -14,8 +15,10 @@ final class InputGradientScratch {
     final int[] edgeOffsets;
     /** Per (group, block): the item's entries' weight offsets. */
     final int[][] weightOffsets;
-    /** Per edge tile, the positions the tile reads for each depth-height tap pair the item keeps. */
+    /** The strips of {@link GradientGeometry#stripSlots}. */
     final float[] edge;
+    /** Per strip, the output row (over the batch) it holds, or -1. */
+    final int[] stripRow;
 
     InputGradientScratch(GradientGeometry geo, int groupBlocks) {
         this.row = new float[geo.rowFloats()];
@@ -24,5 +27,12 @@ final class InputGradientScratch {
         this.edgeOffsets = new int[entries];
         this.weightOffsets = new int[entries > 0 ? groupBlocks : 0][entries];
         this.edge = new float[geo.inputReadsGradOutput ? geo.edgeFloats() : 0];
+        this.stripRow = new int[geo.inputReadsGradOutput && geo.stripsKept ? geo.stripSlots : 0];
+        forget();
+    }
+
+    /** Marks every strip empty: a new call's {@code dy} may differ in any row. */
+    void forget() {
+        java.util.Arrays.fill(stripRow, -1);
     }
 }

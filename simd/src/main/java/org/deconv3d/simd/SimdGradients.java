@@ -107,6 +107,11 @@ final class SimdGradients {
         return geo.inputReadsGradOutput;
     }
 
+    /** Whether the input gradient keeps its edge strips across items ({@link GradientGeometry#stripsKept}; tests). */
+    boolean inputKeepsStrips() {
+        return geo.stripsKept;
+    }
+
     /** Width taps the input gradient sums per entry ({@link GradientGeometry#widthRun}; tests). */
     int inputWidthRun() {
         return geo.widthRun;

@@ -587,9 +587,10 @@ class SimdPlanTest {
 
     /**
      * Where the output gradient is read in place although padding surrounds it (entries left out at the depth and
-     * height borders, edge tiles through a small buffer), the input gradient has the same bits as through the padded
-     * copy: pads before and after, stride above the kernel, dilation, groups, a kernel wider than the row, rows of
-     * one to three tiles, on 1 and 3 threads; and agrees with the reference.
+     * height borders, edge tiles through strips of a small buffer), the input gradient has the same bits as through the
+     * padded copy: pads before and after, stride above the kernel, dilation, groups, a kernel wider than the row, rows
+     * of one to three tiles, strips kept across items and not, a second call on the same plan, on 1 and 3 threads;
+     * and agrees with the reference.
      */
     @Test
     void inputGradientInPlaceMatchesThePaddedCopy() {
@@ -603,7 +604,9 @@ class SimdPlanTest {
             {2, 3, 10, 12, 3, 3, 2, 16, 2, 1, 2, 0}, // two groups
             {1, 2, 6, 5, 4, 3, 7, 32, 1, 1, 1, 1}, // kernel deeper and wider than the input, VALID
             {2, 2, 17, 4, 1, 1, 3, 16, 2, 1, 1, 1}, // VALID, width only
+            {2, 100, 9, 4, 3, 3, 3, 16, 2, 1, 1, 0}, // tall: strips refilled per item, not kept
         };
+        java.util.Set<Boolean> stripsKept = new java.util.HashSet<>();
         for (int[] sh : shapes) {
             int groups = sh[10];
             int[] in = {2, sh[0], sh[1], sh[2], sh[3] * groups};
@@ -612,12 +615,16 @@ class SimdPlanTest {
                     .padding(sh[11] == 1 ? Padding.VALID : Padding.SAME).build();
             Case c = Case.of(p, seed++, true, true);
             float[] dy = RandomProblems.values(new java.util.Random(c.seed()), p.outputLength());
+            float[] otherDy = RandomProblems.values(new java.util.Random(c.seed() + 1), p.outputLength());
             String what = Arrays.toString(sh);
             float[] inPlace = null;
             for (int threads = 1; threads <= 3; threads += 2) {
                 try (SimdPlan plan = simd.plan(p, c.filter(), c.bias(), threads, 0)) {
                     assertTrue(plan.gradients().inputReadsGradOutput(), what);
+                    stripsKept.add(plan.gradients().inputKeepsStrips());
                     float[] dx = new float[p.inputLength()];
+                    // A call before, with another dy: nothing it leaves in the strips may reach the next call.
+                    plan.backwardInput(otherDy, null, dx);
                     plan.backwardInput(dy, null, dx);
                     if (inPlace == null) {
                         inPlace = dx;
@@ -638,6 +645,7 @@ class SimdPlanTest {
                 System.clearProperty(GradientGeometry.IN_PLACE_PROPERTY);
             }
         }
+        assertEquals(java.util.Set.of(true, false), stripsKept, "strips kept and not");
     }
 
     /**
