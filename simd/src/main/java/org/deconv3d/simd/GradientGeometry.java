@@ -24,7 +24,7 @@ final class GradientGeometry {
     final int cinPadG;
     final int coutPadG;
     final int kvol;
-    /** Per axis, per tap {@code t}: {@link #first} and {@link #end} at {@code 2t} and {@code 2t + 1} (per item, hot). */
+    /** Per axis and tap {@code t}: {@link #first} and {@link #end} at {@code 2t} and {@code 2t + 1} (read per item). */
     private final int[][] reach;
     final int[] in;
     final int[] out;
@@ -112,10 +112,11 @@ final class GradientGeometry {
     /**
      * Whether the input gradient reads {@code dy} in place rather than a padded copy: {@link #gradOutputAsIs}, and
      * either rows of one item each (then an item leaves out the entries whose taps land in the padding along depth
-     * or height, which would only add zeros, and copies what its {@linkplain #edgeSlot edge tiles} read into a
-     * small buffer with the padding's zeros), or a padded copy that would be {@code dy} itself (no padding before,
-     * extents equal to the output's, as for kernel = stride with SAME padding: the U-Net upsampling shapes). The
-     * copy was a full pass that wrote and read back as much as {@code dy} (19-25% of vol's and batch's samples).
+     * or height, which would only add zeros, and its {@linkplain #edgeSlot edge tiles} read
+     * {@linkplain #stripSlots strips}: copies of what they read, with the padding's zeros), or a padded copy that
+     * would be {@code dy} itself (no padding before, extents equal to the output's, as for kernel = stride with SAME
+     * padding: the U-Net upsampling shapes). The copy was a full pass that wrote and read back as much as
+     * {@code dy} (19-25% of vol's and batch's samples).
      */
     final boolean inputReadsGradOutput;
     /** {@code -Ddeconv3d.simd.gradInPlace=false} keeps the padded copy wherever it is not {@code dy} itself (tests). */

@@ -1,8 +1,9 @@
 package org.deconv3d.simd;
 
 /**
- * The input gradient, one input row {@code (n, id, ih)} per item: a strided convolution of the padded copy of
- * {@code g} with the {@linkplain PackedWeights#transposed transposed} filter. It reuses the forward's
+ * The input gradient, one input row {@code (n, id, ih)} per item: a strided convolution of {@code g} (the padded
+ * copy, or {@code dy} in place: see {@link GradientGeometry#inputReadsGradOutput}) with the
+ * {@linkplain PackedWeights#transposed transposed} filter. It reuses the forward's
  * micro-kernels with the roles renamed: their "input" is {@code g} (positions {@code stride * channelStride}
  * apart, summed over a group's output channels), their "output channels" are the input channels, and their
  * entries are runs of {@link GradientGeometry#widthRun} width taps, each at {@link GradientGeometry#entryOffset}.

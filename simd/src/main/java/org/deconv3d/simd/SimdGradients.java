@@ -6,9 +6,10 @@ import org.deconv3d.Deconv3dProblem;
 /**
  * The gradients with the Vector API on the plan's threads, for either layout; see
  * {@link org.deconv3d.reference.ReferenceGradients} for the definitions. Each call runs, per chunk of samples, the
- * {@link GradientPrep} stage ({@code g = dy * act'(y)} into a padded copy, and the bias gradient's row sums),
- * then either {@link InputGradientRows} (the forward's register tiles, over {@code g}) or
- * {@link FilterGradientSlices} (register-tiled sums over positions).
+ * {@link GradientPrep} stage ({@code g = dy * act'(y)} into a padded copy, and the bias gradient's row sums) where
+ * {@code dy} cannot be read as it is, then either {@link InputGradientRows} (the forward's register tiles, over
+ * {@code g}) or {@link FilterGradientSlices} (register-tiled sums over positions, and the bias gradient's rows
+ * where {@link GradientGeometry#fusedBias}).
  *
  * <p>Every gradient element is summed by one item in a fixed order, and the bias sums are combined row by row in
  * order: results are bitwise identical for any thread count. Sums are in float (the reference's in double):
