@@ -12,7 +12,7 @@ import jdk.incubator.vector.FloatVector;
  *   <li><b>by planes</b>, for small filters over large volumes (where re-reading the data once per tap would cost
  *       more than a partial filter per item): one item per run of {@link GradientGeometry#planesPerItem} input
  *       planes {@code (n, id)} sums every filter entry over its planes into its own partial filter; the partials
- *       are then added in item order ({@link #reduce}).</li>
+ *       are then added in item order ({@link #reduce}, in slices of taps on the plan's threads).</li>
  * </ul>
  * Either way, for each input row that taps {@code td, th} take inside the output and each width tap {@code tw},
  * the {@link FilterGradientKernel}s sum {@code x} times {@code g} over the inputs that {@code tw} takes inside the
@@ -235,38 +235,55 @@ final class FilterGradientSlices {
         }
     }
 
+    /** Floats of partial filter per slice of the by-planes reduction (whole taps; 16 KiB). */
+    static final int REDUCE_FLOATS = 4096;
+
+    /** Slices of the by-planes reduction ({@link #reduce}): runs of whole filter taps. */
+    int reduceSlices() {
+        int taps = geo.groups * geo.kvol;
+        int perSlice = tapsPerReduceSlice();
+        return (taps + perSlice - 1) / perSlice;
+    }
+
+    private int tapsPerReduceSlice() {
+        return Math.max(1, REDUCE_FLOATS / Math.max(1, geo.cinG * geo.coutPadG));
+    }
+
     /**
-     * By planes, after the chunk's items: adds the partial filters of items {@code 0 .. items-1} in item order
-     * (into the first) and stores the total in {@code dw}, added to what is there unless {@code firstChunk}.
+     * By planes, after the chunk's items, slice {@code slice} of {@link #reduceSlices}: adds that slice's part of the
+     * partial filters of items {@code 0 .. items-1} in item order (into the first) and stores the total in
+     * {@code dw}, added to what is there unless {@code firstChunk}. Each element is summed in item order whichever
+     * thread runs its slice.
      */
-    void reduce(float[][] partials, int items, float[] dw, boolean firstChunk) {
+    void reduce(float[][] partials, int items, float[] dw, boolean firstChunk, int slice) {
         float[] total = partials[0];
-        int floats = geo.sumFloats();
+        int tapFloats = geo.cinG * geo.coutPadG;
+        int t0 = slice * tapsPerReduceSlice();
+        int t1 = Math.min(geo.groups * geo.kvol, t0 + tapsPerReduceSlice());
+        int from = t0 * tapFloats;
+        int to = t1 * tapFloats;
         for (int i = 1; i < items; i++) {
             float[] part = partials[i];
-            int j = 0;
-            for (; j < SimdKernel.S.loopBound(floats); j += SimdKernel.L) {
+            int j = from;
+            for (; j < from + SimdKernel.S.loopBound(to - from); j += SimdKernel.L) {
                 FloatVector.fromArray(SimdKernel.S, total, j).add(FloatVector.fromArray(SimdKernel.S, part, j))
                         .intoArray(total, j);
             }
-            for (; j < floats; j++) {
+            for (; j < to; j++) {
                 total[j] += part[j];
             }
         }
         int[] k = geo.k;
-        for (int grp = 0; grp < geo.groups; grp++) {
-            for (int td = 0; td < k[0]; td++) {
-                for (int th = 0; th < k[1]; th++) {
-                    int tap = (grp * k[0] + td) * k[1] + th;
-                    for (int tw = 0; tw < k[2]; tw++) {
-                        for (int c = 0; c < geo.cinG; c++) {
-                            int at = ((tap * k[2] + tw) * geo.cinG + c) * geo.coutPadG;
-                            for (int co = 0; co < geo.coutG; co++) {
-                                int f = geo.problem.filterIndex(grp * geo.cinG + c, co, td, th, tw);
-                                dw[f] = firstChunk ? total[at + co] : dw[f] + total[at + co];
-                            }
-                        }
-                    }
+        for (int t = t0; t < t1; t++) {
+            int tw = t % k[2];
+            int th = t / k[2] % k[1];
+            int td = t / (k[2] * k[1]) % k[0];
+            int grp = t / geo.kvol;
+            for (int c = 0; c < geo.cinG; c++) {
+                int at = (t * geo.cinG + c) * geo.coutPadG;
+                for (int co = 0; co < geo.coutG; co++) {
+                    int f = geo.problem.filterIndex(grp * geo.cinG + c, co, td, th, tw);
+                    dw[f] = firstChunk ? total[at + co] : dw[f] + total[at + co];
                 }
             }
         }

@@ -32,6 +32,7 @@ final class GradientWorkspace implements ParallelRunner.Items {
     final double[] biasSums;
 
     private boolean filterPass;
+    private boolean reducing;
     private float[] dy;
     private float[] y;
     private float[] x;
@@ -92,11 +93,12 @@ final class GradientWorkspace implements ParallelRunner.Items {
         this.samples = samples;
     }
 
-    /** By planes, after a chunk's run: the partial filters into {@code dw}. */
-    void reducePartials() {
-        if (geo.byPlanes) {
-            slices.reduce(sums, slices.items(samples), dw, firstChunk);
-        }
+    /**
+     * By planes, after a chunk's run: whether the items are now the reduction's slices (the partial filters into
+     * {@code dw}, {@link FilterGradientSlices#reduce}) rather than the chunk's items.
+     */
+    void reducing(boolean on) {
+        reducing = on;
     }
 
     /** Adds this chunk's bias row sums, row by row in order, to {@link #biasSums}. */
@@ -121,6 +123,9 @@ final class GradientWorkspace implements ParallelRunner.Items {
 
     @Override
     public int prepItems() {
+        if (reducing) {
+            return 0;
+        }
         boolean inPlace = filterPass ? geo.gradOutputAsIs : geo.inputReadsGradOutput;
         boolean sums = wantBias && !(filterPass && geo.everyBiasPlaneFused);
         return inPlace && !sums ? 0 : samples * geo.out[0] * geo.out[1];
@@ -134,12 +139,17 @@ final class GradientWorkspace implements ParallelRunner.Items {
 
     @Override
     public int computeItems() {
+        if (reducing) {
+            return slices.reduceSlices();
+        }
         return filterPass ? slices.items(samples) : samples * geo.inputItemsPerSample();
     }
 
     @Override
     public void compute(int item, int worker) {
-        if (filterPass) {
+        if (reducing) {
+            slices.reduce(sums, slices.items(samples), dw, firstChunk, item);
+        } else if (filterPass) {
             int slot = geo.byPlanes ? item : worker;
             if (sums[slot] == null) {
                 sums[slot] = new float[geo.sumFloats()];

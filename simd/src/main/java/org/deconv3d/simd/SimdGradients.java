@@ -82,7 +82,14 @@ final class SimdGradients {
                 int m = Math.min(samplesPerChunk, p.batch() - n);
                 ws.bindFilter(input, dy, y, dw, db != null, n, m, n == 0);
                 run(ws, m);
-                ws.reducePartials();
+                if (geo.byPlanes) {
+                    ws.reducing(true);
+                    try {
+                        reduce(ws, m);
+                    } finally {
+                        ws.reducing(false);
+                    }
+                }
                 if (db != null) {
                     ws.addBiasRows();
                 }
@@ -143,15 +150,23 @@ final class SimdGradients {
     /** Items per worker of the last run, when {@link #waitForHelpers} is set. */
     volatile int[] lastItemsPerWorker;
 
+    /** The reduction's slices on the plan's threads (the test hook's record of the chunk's run kept). */
+    private void reduce(GradientWorkspace ws, int samples) {
+        runner.run(ws.progress, ws, workers(ws, samples));
+    }
+
     private void run(GradientWorkspace ws, int samples) {
-        long flops = p.flops() / p.batch() * samples;
-        int workers = flops < parallelFlops ? 1
-                : (int) Math.max(1, Math.min(runner.maxWorkers(), ws.computeItems()));
         ws.progress.waitForHelpers = waitForHelpers;
-        runner.run(ws.progress, ws, workers);
+        runner.run(ws.progress, ws, workers(ws, samples));
         if (waitForHelpers) { // tests only
             lastItemsPerWorker = java.util.Arrays.copyOf(ws.progress.computedBy, ws.progress.workers);
         }
+    }
+
+    /** One thread for a small chunk, else as many as the plan has, up to one per item. */
+    private int workers(GradientWorkspace ws, int samples) {
+        long flops = p.flops() / p.batch() * samples;
+        return flops < parallelFlops ? 1 : (int) Math.max(1, Math.min(runner.maxWorkers(), ws.computeItems()));
     }
 
     private GradientWorkspace take() {
