@@ -28,6 +28,15 @@ final class ParallelRunner {
         int computeItems();
 
         void compute(int item, int worker);
+
+        /**
+         * The fewest consecutive compute items worth claiming at once: items that share data (the input gradient's
+         * rows of one plane share strips) ask for more than the default; claims stay at most a quarter of a worker's
+         * share, so the shares still balance.
+         */
+        default int itemsPerClaim() {
+            return 1;
+        }
     }
 
     /** Claims per worker and run: few enough to keep the claims cheap, enough that the shares stay balanced. */
@@ -187,6 +196,18 @@ final class ParallelRunner {
         }
     }
 
+    /**
+     * Items per claim of a run of {@code n} compute items on {@code workers} threads: all of them on one thread; else
+     * about {@link #CLAIMS_PER_WORKER} claims per worker, or {@code wanted} items where that is more, as long as
+     * each worker still gets at least four claims.
+     */
+    static int claimRun(int n, int workers, int wanted) {
+        if (workers == 1) {
+            return n;
+        }
+        return Math.max(1, Math.max(n / (workers * CLAIMS_PER_WORKER), Math.min(wanted, n / (workers * 4))));
+    }
+
     private static void work(int worker, int workers, Progress progress, Items items) {
         try {
             int prep = items.prepItems();
@@ -210,7 +231,7 @@ final class ParallelRunner {
             }
             // Runs of items per claim, so the shared counter's cache line crosses between cores a few dozen times
             // per worker rather than once per item (a batch of small volumes has thousands of sub-microsecond items).
-            int run = workers == 1 ? n : Math.max(1, n / (workers * CLAIMS_PER_WORKER));
+            int run = claimRun(n, workers, items.itemsPerClaim());
             for (int start = progress.next.getAndAdd(run); start >= 0 && start < n && !progress.aborted;
                     start = progress.next.getAndAdd(run)) { // start < 0: the counter ran past Integer.MAX_VALUE
                 for (int i = start, end = (int) Math.min(n, (long) start + run); i < end && !progress.aborted; i++) {

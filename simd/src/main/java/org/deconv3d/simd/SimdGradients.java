@@ -120,6 +120,18 @@ final class SimdGradients {
         return geo.stripsKept;
     }
 
+    /** Items the input gradient claims at once where it can (tests). */
+    int inputItemsPerClaim() {
+        GradientWorkspace ws = take();
+        try {
+            ws.bindInput(null, null, null, 0, 1);
+            return ws.itemsPerClaim();
+        } finally {
+            ws.unbind();
+            give(ws);
+        }
+    }
+
     /** Width taps the input gradient sums per entry ({@link GradientGeometry#widthRun}; tests). */
     int inputWidthRun() {
         return geo.widthRun;

@@ -707,6 +707,26 @@ class SimdPlanTest {
         }
     }
 
+    /**
+     * Claims: all items on one thread; about 64 per worker by default; the input gradient's rows of a plane per claim
+     * where its strips are kept (they share strips), never fewer than four claims per worker.
+     */
+    @Test
+    void claimsHoldWhatTheItemsAskForWhileSharesStayBalanced() {
+        assertEquals(1000, ParallelRunner.claimRun(1000, 1, 16));
+        assertEquals(7, ParallelRunner.claimRun(1000, 2, 1));
+        assertEquals(32, ParallelRunner.claimRun(1024, 2, 32));
+        assertEquals(16, ParallelRunner.claimRun(128, 2, 32)); // four claims per worker at least
+        assertEquals(1, ParallelRunner.claimRun(5, 2, 32));
+        Deconv3dProblem vol = Deconv3dProblem.tensorflow(new int[] {1, 4, 12, 20, 8}, new int[] {3, 3, 3, 16, 8})
+                .strides(2).padding(Padding.SAME).build();
+        Case c = Case.of(vol, 5, false, false);
+        try (SimdPlan plan = simd.plan(vol, c.filter(), c.bias(), 2, 0)) {
+            assertTrue(plan.gradients().inputKeepsStrips());
+            assertEquals(12, plan.gradients().inputItemsPerClaim(), "one plane's rows per claim");
+        }
+    }
+
     @Test
     void inputGradientWidthRunsMatchTheTapByTapEntries() {
         int seed = 60;
