@@ -66,7 +66,7 @@ final class FilterGradientSlices {
                 int id = pl % geo.in[0];
                 for (int grp = 0; grp < geo.groups; grp++) {
                     for (int td = 0; td < k[0]; td++) {
-                        if (id < geo.first(0, td) || id >= geo.end(0, td)) {
+                        if (!geo.takes(0, td, id)) {
                             continue;
                         }
                         for (int th = 0; th < k[1]; th++) {

@@ -252,7 +252,7 @@ final class GradientGeometry {
             biasTap[od] = -1;
             for (int td = 0; td < k[0] && biasTap[od] < 0; td++) {
                 long at = (long) od + pad[0] - (long) td * d[0];
-                if (at >= 0 && at % s[0] == 0 && at / s[0] < in[0]) {
+                if (at % s[0] == 0 && at >= 0 && at < (long) in[0] * s[0] && takes(0, td, (int) (at / s[0]))) {
                     biasTap[od] = td;
                 }
             }
@@ -320,6 +320,16 @@ final class GradientGeometry {
 
     int end(int axis, int t) {
         return reach[axis][2 * t + 1];
+    }
+
+    /** Whether tap {@code t} maps input position {@code i} along {@code axis} inside the output. */
+    boolean takes(int axis, int t, int i) {
+        return i >= first(axis, t) && i < end(axis, t);
+    }
+
+    /** Input-gradient items per claim where strips are kept: a plane's rows, which share strips (else 1). */
+    int inputItemsPerClaim() {
+        return stripsKept ? inputItemsPerSample() / in[0] : 1;
     }
 
     /** Floats of one worker's input-gradient row buffer. */

@@ -139,8 +139,7 @@ final class GradientWorkspace implements ParallelRunner.Items {
 
     @Override
     public int itemsPerClaim() {
-        // A plane's rows in one claim: each row's strips are mostly those the previous row filled.
-        return !reducing && !filterPass && geo.stripsKept ? geo.inputItemsPerSample() / geo.in[0] : 1;
+        return !reducing && !filterPass ? geo.inputItemsPerClaim() : 1;
     }
 
     @Override

@@ -118,12 +118,12 @@ final class InputGradientRows {
     /** Whether every depth and height tap of input row {@code (id, ih)} lands inside the output. */
     private boolean reachesAll(int id, int ih) {
         for (int td = 0; td < geo.k[0]; td++) {
-            if (id < geo.first(0, td) || id >= geo.end(0, td)) {
+            if (!geo.takes(0, td, id)) {
                 return false;
             }
         }
         for (int th = 0; th < geo.k[1]; th++) {
-            if (ih < geo.first(1, th) || ih >= geo.end(1, th)) {
+            if (!geo.takes(1, th, ih)) {
                 return false;
             }
         }
@@ -137,15 +137,14 @@ final class InputGradientRows {
      */
     private int keptEntries(int id, int ih, InputGradientScratch sc) {
         int[] k = geo.k;
-        int cs = geo.channelStride;
         int runs = k[2] / geo.widthRun;
         int kept = 0;
         for (int td = 0; td < k[0]; td++) {
-            if (id < geo.first(0, td) || id >= geo.end(0, td)) {
+            if (!geo.takes(0, td, id)) {
                 continue;
             }
             for (int th = 0; th < k[1]; th++) {
-                if (ih < geo.first(1, th) || ih >= geo.end(1, th)) {
+                if (!geo.takes(1, th, ih)) {
                     continue;
                 }
                 for (int r = 0; r < runs; r++) {
@@ -176,12 +175,12 @@ final class InputGradientRows {
         int kept = 0;
         int pair = 0;
         for (int td = 0; td < k[0]; td++) {
-            if (id < geo.first(0, td) || id >= geo.end(0, td)) {
+            if (!geo.takes(0, td, id)) {
                 continue;
             }
             int od = id * geo.s[0] + td * geo.d[0] - geo.pad[0];
             for (int th = 0; th < k[1]; th++) {
-                if (ih < geo.first(1, th) || ih >= geo.end(1, th)) {
+                if (!geo.takes(1, th, ih)) {
                     continue;
                 }
                 int oh = ih * geo.s[1] + th * geo.d[1] - geo.pad[1];

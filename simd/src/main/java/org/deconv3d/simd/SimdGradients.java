@@ -122,14 +122,7 @@ final class SimdGradients {
 
     /** Items the input gradient claims at once where it can (tests). */
     int inputItemsPerClaim() {
-        GradientWorkspace ws = take();
-        try {
-            ws.bindInput(null, null, null, 0, 1);
-            return ws.itemsPerClaim();
-        } finally {
-            ws.unbind();
-            give(ws);
-        }
+        return geo.inputItemsPerClaim();
     }
 
     /** Width taps the input gradient sums per entry ({@link GradientGeometry#widthRun}; tests). */
