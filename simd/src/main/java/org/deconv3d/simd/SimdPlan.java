@@ -23,6 +23,13 @@ final class SimdPlan extends AbstractPlan {
     static final long SMALL_FLOPS = 4_000_000;
     /** Idle workspaces kept between runs. */
     static final int IDLE_WORKSPACES = 2;
+    /**
+     * Samples per worker from which a run's work items are whole samples ({@link #bySample}): enough that the shares
+     * stay balanced to within an eighth of a worker's share.
+     */
+    static final int SAMPLES_PER_WORKER = 8;
+    /** {@code -Ddeconv3d.simd.bySample=false}, read when a plan is made, keeps stage-wide items (tests, A/B). */
+    static final String BY_SAMPLE_PROPERTY = "deconv3d.simd.bySample";
 
     private final Schedule schedule;
     private final TileLoop loop;
@@ -31,6 +38,7 @@ final class SimdPlan extends AbstractPlan {
     private final long parallelFlops;
     /** Samples per parallel section: what fits one array and the caller's workspace cap. */
     private final int samplesPerChunk;
+    private final boolean samplesAsItems;
     private final ArrayDeque<Workspace> idle = new ArrayDeque<>();
     /** The filter as given (a copy), for the gradients. */
     private final float[] filter;
@@ -54,6 +62,7 @@ final class SimdPlan extends AbstractPlan {
             epilogue = null;
             runner = new ParallelRunner(1);
             samplesPerChunk = Integer.MAX_VALUE;
+            samplesAsItems = false;
             gradients = null;
             return;
         }
@@ -77,6 +86,7 @@ final class SimdPlan extends AbstractPlan {
         }
         long capped = perSample == 0 ? Integer.MAX_VALUE : (workspaceCap - fixed) / perSample;
         samplesPerChunk = (int) Math.max(1, Math.min(schedule.samplesPerChunk(), capped));
+        samplesAsItems = !schedule.direct && !"false".equals(System.getProperty(BY_SAMPLE_PROPERTY));
     }
 
     private static boolean allFinite(float[] values) {
@@ -106,6 +116,17 @@ final class SimdPlan extends AbstractPlan {
     /** Whether rows are computed by the merged width-phase tiles ({@link Schedule#mergedWidth}; tests). */
     boolean mergedWidthTiles() {
         return schedule != null && schedule.mergedWidth;
+    }
+
+    /**
+     * Whether a run of {@code batch} samples on {@code workers} threads computes whole samples as its items, each
+     * worker copying a sample into its own padded slot: a batch of many small volumes then has no barrier between
+     * the copy and the tiles (the second thread waited 6% of batch's time there), reads each copy from cache, and
+     * needs one padded sample per worker rather than per sample. Not where the kernels read the input directly.
+     */
+    boolean bySample(int batch, int workers) {
+        return samplesAsItems && batch >= SAMPLES_PER_WORKER * workers
+                && workers <= samplesPerChunk;
     }
 
     /** Whether runs use the reference loops (non-finite filter). */
@@ -152,8 +173,9 @@ final class SimdPlan extends AbstractPlan {
         if (schedule == null) {
             return 0;
         }
-        int chunk = Math.min(batch, samplesPerChunk);
-        return 4 * schedule.workspaceFloats(chunk, runner.maxWorkers());
+        int workers = workers(batch);
+        int padded = bySample(batch, workers) ? workers : Math.min(batch, samplesPerChunk);
+        return 4 * schedule.workspaceFloats(padded, runner.maxWorkers());
     }
 
     @Override
@@ -176,8 +198,10 @@ final class SimdPlan extends AbstractPlan {
                     outputOffset, batch);
             return new int[] {1};
         }
-        int chunk = Math.min(batch, samplesPerChunk);
-        Workspace ws = take(chunk);
+        int workers = workers(batch);
+        boolean bySample = bySample(batch, workers);
+        int chunk = bySample ? batch : Math.min(batch, samplesPerChunk);
+        Workspace ws = take(bySample ? workers : chunk);
         try {
             int[] counts = null;
             // One parallel section per chunk of samples whose padded copies fit one array and the workspace cap
@@ -185,9 +209,9 @@ final class SimdPlan extends AbstractPlan {
             for (int n = 0; n < batch; n += chunk) {
                 int m = Math.min(chunk, batch - n);
                 ws.bind(input, inputOffset + n * schedule.inputPerSample, output,
-                        outputOffset + n * schedule.outputPerSample, m);
+                        outputOffset + n * schedule.outputPerSample, m, bySample);
                 ws.progress.waitForHelpers = waitForHelpers;
-                runner.run(ws.progress, ws, workers(m));
+                runner.run(ws.progress, ws, bySample ? workers : workers(m));
                 if (waitForHelpers) { // tests only: production runs allocate nothing here
                     counts = java.util.Arrays.copyOf(ws.progress.computedBy, ws.progress.workers);
                 }

@@ -380,6 +380,60 @@ class SimdPlanTest {
         }
     }
 
+    /**
+     * A batch of many small samples runs whole samples as items (each worker copies a sample into its own padded
+     * slot): the same bits as stage-wide items, on every thread, and a smaller batch on the same plan (stage-wide
+     * items, the same workspace grown) in between.
+     */
+    @Test
+    void wholeSamplesAsItemsMatchStageWideItems() {
+        int lanes = SimdKernel.L;
+        Deconv3dProblem[] problems = {
+            Deconv3dProblem.tensorflow(new int[] {24, 4, 5, 3, 7}, new int[] {3, 3, 3, Math.min(lanes, 16), 7})
+                    .strides(2).padding(Padding.SAME).build(),
+            Deconv3dProblem.tensorflow(new int[] {17, 3, 2, 4, 6}, new int[] {2, 3, 1, 5, 6}).strides(3)
+                    .groups(1).activation(Activation.RELU).padding(Padding.VALID).build(),
+            Deconv3dProblem.tensorflow(new int[] {25, 5, 3, 2, 3}, new int[] {3, 2, 3, 4, 5}).strides(2)
+                    .padding(Padding.SAME).dataFormat(org.deconv3d.Layout.NCDHW).activation(Activation.TANH).build(),
+            Deconv3dProblem.pytorch(new int[] {16, 4, 3, 3, 5}, new int[] {4, 2, 3, 3, 3}).stride(2).padding(1)
+                    .groups(2).build(),
+        };
+        for (int i = 0; i < problems.length; i++) {
+            Deconv3dProblem p = problems[i];
+            Case c = Case.of(p, 300 + i, true, true);
+            float[] staged;
+            String before = System.setProperty(SimdPlan.BY_SAMPLE_PROPERTY, "false");
+            assertTrue(before == null, "the property is for this test only");
+            try (SimdPlan plan = simd.plan(p, c.filter(), c.bias(), 2, 0)) {
+                assertFalse(plan.bySample(p.batch(), plan.workers()));
+                staged = run(plan, c);
+            } finally {
+                System.clearProperty(SimdPlan.BY_SAMPLE_PROPERTY);
+            }
+            CrossCheck.assertClose("simd (stage-wide items)", c, CrossCheck.reference(c), staged);
+            for (int threads = 1; threads <= 2; threads++) {
+                try (SimdPlan plan = simd.plan(p, c.filter(), c.bias(), threads, 0)) {
+                    assertTrue(plan.bySample(p.batch(), plan.workers()), "whole samples not taken for "
+                            + p.describe() + " on " + threads + " threads");
+                    assertTrue(plan.workspaceBytes() == plan.workspaceBytes(threads),
+                            "one padded sample per worker: " + plan.workspaceBytes());
+                    assertBitwiseEqual(staged, run(plan, c), "whole samples, " + threads + " threads", c);
+                    int few = 3; // stage-wide items on the same plan and workspace
+                    float[] part = new float[few * p.outputLengthPerSample()];
+                    plan.run(c.input(), 0, part, 0, few);
+                    assertBitwiseEqual(Arrays.copyOf(staged, part.length), part, "3 samples after whole samples", c);
+                    float[] many = new float[staged.length];
+                    Arrays.fill(many, Float.NaN);
+                    int[] perWorker = plan.computeWithEveryThread(c.input(), many);
+                    assertBitwiseEqual(staged, many, "whole samples, every thread started", c);
+                    assertEquals(threads, perWorker.length);
+                    assertTrue(Arrays.stream(perWorker).allMatch(n -> n > 0), "a thread computed no sample: "
+                            + Arrays.toString(perWorker) + " on " + c.replay());
+                }
+            }
+        }
+    }
+
     @Test
     void workspacesAreReportedAndBounded() throws Exception {
         Deconv3dProblem p = Deconv3dProblem.tensorflow(new int[] {1, 8, 6, 6, 6}, new int[] {3, 3, 3, 8, 8})
