@@ -119,6 +119,14 @@ final class GradientGeometry {
      * {@code dy} (19-25% of vol's and batch's samples).
      */
     final boolean inputReadsGradOutput;
+    /**
+     * Whether the input gradient's items are whole samples (a batch of at least {@link SimdPlan#SAMPLES_PER_WORKER}
+     * samples per worker, where {@code dy} is not its own padded copy): each worker copies a sample's {@code g} into
+     * its own padded slot and computes the sample's input rows from it while it is in cache, so every tile reads a
+     * padded copy (no strips) and no stage-wide copy or barrier is needed. {@code -Ddeconv3d.simd.bySample=false}
+     * turns it off (tests, A/B).
+     */
+    final boolean inputBySample;
     /** {@code -Ddeconv3d.simd.gradInPlace=false} keeps the padded copy wherever it is not {@code dy} itself (tests). */
     static final String IN_PLACE_PROPERTY = "deconv3d.simd.gradInPlace";
     /** In place: per entry, its offset in {@code dy} from what input 0 reaches by tap 0 (cf. {@link #entryOffset}). */
@@ -147,7 +155,8 @@ final class GradientGeometry {
     /** Most floats of strips a worker keeps. */
     static final long STRIP_FLOATS_KEPT = 1 << 18;
 
-    GradientGeometry(Deconv3dProblem problem, int lanes) {
+    /** @param workers the most threads a gradient call of the plan uses */
+    GradientGeometry(Deconv3dProblem problem, int lanes, int workers) {
         this.problem = problem;
         this.groups = problem.groups();
         this.cinG = problem.inChannelsPerGroup();
@@ -208,7 +217,10 @@ final class GradientGeometry {
             same &= pad[a] == 0 && q[a] == out[a];
         }
         boolean inPlace = !"false".equals(System.getProperty(IN_PLACE_PROPERTY));
-        this.inputReadsGradOutput = gradOutputAsIs && (same || rowsPerItem == 1 && inPlace);
+        this.inputBySample = !(gradOutputAsIs && same)
+                && problem.batch() >= (long) SimdPlan.SAMPLES_PER_WORKER * Math.max(1, workers)
+                && !"false".equals(System.getProperty(SimdPlan.BY_SAMPLE_PROPERTY));
+        this.inputReadsGradOutput = gradOutputAsIs && (same || !inputBySample && rowsPerItem == 1 && inPlace);
         this.gradEntryOffset = new int[entryOffset.length];
         for (int e = 0; e < entryOffset.length; e++) {
             int tap = e * widthRun;

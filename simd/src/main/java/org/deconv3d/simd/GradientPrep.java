@@ -34,16 +34,30 @@ final class GradientPrep {
             return; // the filter gradient sums this row
         }
         int n = item / (out[1] * out[0]);
+        row(dy, y, n0 + n, gp, n, store, rowSums, item * geo.problem.outChannels(), od, oh);
+    }
+
+    /**
+     * Output row {@code r} (depth-major) of sample {@code sample} of {@code dy}/{@code y} into sample slot
+     * {@code slot} of the padded copy {@code gp} (a worker's own slot, {@link GradientGeometry#inputBySample}).
+     */
+    void copyRow(float[] dy, float[] y, int sample, float[] gp, int slot, int r) {
+        row(dy, y, sample, gp, slot, true, null, 0, r / geo.out[1], r % geo.out[1]);
+    }
+
+    private void row(float[] dy, float[] y, int sample, float[] gp, int slot, boolean store, float[] rowSums,
+            int sumsAt, int od, int oh) {
+        int[] out = geo.out;
         int qd = od + geo.pad[0];
         int qh = oh + geo.pad[1];
         int cout = geo.problem.outChannels();
         int ow0 = Math.max(0, -geo.pad[2]);
         int ow1 = Math.min(out[2], geo.q[2] - geo.pad[2]);
         boolean stored = store && qd >= 0 && qd < geo.q[0] && qh >= 0 && qh < geo.q[1] && ow0 < ow1;
-        int dst = stored ? geo.padded(n, qd, qh, 0) : 0;
+        int dst = stored ? geo.padded(slot, qd, qh, 0) : 0;
         int cs = geo.channelStride;
         if (geo.channelsLast()) {
-            int src = (((n0 + n) * out[0] + od) * out[1] + oh) * out[2] * cout;
+            int src = ((sample * out[0] + od) * out[1] + oh) * out[2] * cout;
             if (stored && geo.gradOutputAsIs) { // one run per row copies as is
                 System.arraycopy(dy, src + ow0 * cout, gp, dst + (ow0 + geo.pad[2]) * cs, (ow1 - ow0) * cout);
             } else if (stored) {
@@ -56,9 +70,9 @@ final class GradientPrep {
                 }
             }
             if (rowSums != null && act.kind() == Activation.Kind.NONE) {
-                sumRow(dy, src, out[2], cout, rowSums, item * cout);
+                sumRow(dy, src, out[2], cout, rowSums, sumsAt);
             } else if (rowSums != null) {
-                int at = item * cout;
+                int at = sumsAt;
                 java.util.Arrays.fill(rowSums, at, at + cout, 0f);
                 for (int ow = 0; ow < out[2]; ow++) {
                     int from = src + ow * cout;
@@ -72,7 +86,7 @@ final class GradientPrep {
         int plane = out[0] * out[1] * out[2];
         int rowStart = (od * out[1] + oh) * out[2];
         for (int co = 0; co < cout; co++) {
-            int from = ((n0 + n) * cout + co) * plane + rowStart;
+            int from = (sample * cout + co) * plane + rowStart;
             float sum = 0f;
             if (stored) {
                 int to = dst + slot(co) + geo.pad[2] * cs;
@@ -84,7 +98,7 @@ final class GradientPrep {
                 for (int ow = 0; ow < out[2]; ow++) {
                     sum += g(dy, y, from + ow);
                 }
-                rowSums[item * cout + co] = sum;
+                rowSums[sumsAt + co] = sum;
             }
         }
     }

@@ -57,7 +57,9 @@ final class GradientWorkspace implements ParallelRunner.Items {
         this.packs = new float[workers][];
         this.biasSums = new double[geo.problem.outChannels()];
         // Sized once for the plan's chunk of samples (every call uses that chunk or a smaller last one).
-        this.padded = new float[geo.inputReadsGradOutput ? 0 : Math.multiplyExact(samples, geo.gPerSample)];
+        int inputSlots = geo.inputReadsGradOutput ? 0 : geo.inputBySample ? workers : samples;
+        int filterSlots = geo.gradOutputAsIs ? 0 : samples;
+        this.padded = new float[Math.multiplyExact(Math.max(inputSlots, filterSlots), geo.gPerSample)];
         this.rowSums = new float[Math.multiplyExact(Math.multiplyExact(samples, geo.out[0] * geo.out[1]),
                 geo.problem.outChannels())];
     }
@@ -123,7 +125,7 @@ final class GradientWorkspace implements ParallelRunner.Items {
 
     @Override
     public int prepItems() {
-        if (reducing) {
+        if (reducing || !filterPass && geo.inputBySample) {
             return 0;
         }
         boolean inPlace = filterPass ? geo.gradOutputAsIs : geo.inputReadsGradOutput;
@@ -139,7 +141,7 @@ final class GradientWorkspace implements ParallelRunner.Items {
 
     @Override
     public int itemsPerClaim() {
-        return !reducing && !filterPass ? geo.inputItemsPerClaim() : 1;
+        return !reducing && !filterPass && !geo.inputBySample ? geo.inputItemsPerClaim() : 1;
     }
 
     @Override
@@ -147,7 +149,10 @@ final class GradientWorkspace implements ParallelRunner.Items {
         if (reducing) {
             return slices.reduceSlices();
         }
-        return filterPass ? slices.items(samples) : samples * geo.inputItemsPerSample();
+        if (filterPass) {
+            return slices.items(samples);
+        }
+        return geo.inputBySample ? samples : samples * geo.inputItemsPerSample();
     }
 
     @Override
@@ -169,7 +174,21 @@ final class GradientWorkspace implements ParallelRunner.Items {
             if (scratch[worker] == null) {
                 scratch[worker] = inputRows.scratch();
             }
-            inputRows.row(geo.inputReadsGradOutput ? dy : padded, scratch[worker], dx, n0, item);
+            if (geo.inputBySample) {
+                inputSample(n0 + item, worker);
+            } else {
+                inputRows.row(geo.inputReadsGradOutput ? dy : padded, scratch[worker], dx, n0, item);
+            }
+        }
+    }
+
+    /** Sample {@code n} of the batch, copied into the worker's own padded slot, then all its input rows. */
+    private void inputSample(int n, int worker) {
+        for (int r = 0, rows = geo.out[0] * geo.out[1]; r < rows; r++) {
+            prep.copyRow(dy, y, n, padded, worker, r);
+        }
+        for (int item = 0, items = geo.inputItemsPerSample(); item < items; item++) {
+            inputRows.row(padded, worker, scratch[worker], dx, n, item);
         }
     }
 }

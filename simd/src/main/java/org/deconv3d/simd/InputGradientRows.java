@@ -43,13 +43,22 @@ final class InputGradientRows {
      * {@code gp} is the chunk's padded copy, or {@code dy} itself when {@link GradientGeometry#inputReadsGradOutput}.
      */
     void row(float[] gp, InputGradientScratch sc, float[] dx, int n0, int item) {
+        int perSample = geo.inputItemsPerSample();
+        int n = item / perSample;
+        row(gp, geo.inputReadsGradOutput ? n0 + n : n, sc, dx, n0 + n, item - n * perSample);
+    }
+
+    /**
+     * Row (or pair of rows) {@code item} of sample {@code dxSample} of {@code dx}, reading {@code g} at sample
+     * {@code gpSample} of {@code gp} (its sample in {@code dy} when read in place, else its slot in a padded copy).
+     */
+    void row(float[] gp, int gpSample, InputGradientScratch sc, float[] dx, int dxSample, int item) {
         int[] in = geo.in;
         boolean pairs = geo.rowsPerItem == 2;
         int perPlane = (in[1] + geo.rowsPerItem - 1) / geo.rowsPerItem;
         int ih = item % perPlane * geo.rowsPerItem;
-        int id = item / perPlane % in[0];
-        int n = item / (perPlane * in[0]);
-        int sample = geo.inputReadsGradOutput ? n0 + n : n;
+        int id = item / perPlane;
+        int sample = gpSample;
         int base = geo.reachedByTapZero(sample, id, ih);
         boolean second = pairs && ih + 1 < in[1];
         // A lone last row still fills the tile's second half, from its own input; that half is not stored.
@@ -109,9 +118,9 @@ final class InputGradientRows {
                 }
             }
         }
-        store(row, 0, dx, n0 + n, id, ih);
+        store(row, 0, dx, dxSample, id, ih);
         if (second) {
-            store(row, half * rowStride, dx, n0 + n, id, ih + 1);
+            store(row, half * rowStride, dx, dxSample, id, ih + 1);
         }
     }
 

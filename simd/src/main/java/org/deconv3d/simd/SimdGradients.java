@@ -35,7 +35,7 @@ final class SimdGradients {
         this.p = problem;
         this.runner = runner;
         this.parallelFlops = parallelFlops;
-        this.geo = new GradientGeometry(problem, SimdKernel.L);
+        this.geo = new GradientGeometry(problem, SimdKernel.L, runner.maxWorkers());
         this.prep = new GradientPrep(geo);
         this.inputRows = new InputGradientRows(geo, PackedWeights.transposed(problem, filter, SimdKernel.L));
         this.slices = new FilterGradientSlices(geo);
@@ -53,7 +53,7 @@ final class SimdGradients {
      */
     static boolean supports(Deconv3dProblem problem) {
         try {
-            new GradientGeometry(problem, SimdKernel.L);
+            new GradientGeometry(problem, SimdKernel.L, 1);
         } catch (ArithmeticException e) {
             return false;
         }
@@ -113,6 +113,11 @@ final class SimdGradients {
     /** Whether the input gradient reads {@code dy} in place, without a padded copy (tests). */
     boolean inputReadsGradOutput() {
         return geo.inputReadsGradOutput;
+    }
+
+    /** Whether the input gradient's items are whole samples ({@link GradientGeometry#inputBySample}; tests). */
+    boolean inputBySample() {
+        return geo.inputBySample;
     }
 
     /** Whether the input gradient keeps its edge strips across items ({@link GradientGeometry#stripsKept}; tests). */

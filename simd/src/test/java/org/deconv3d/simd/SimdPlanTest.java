@@ -703,6 +703,60 @@ class SimdPlanTest {
     }
 
     /**
+     * A batch of many samples computes the input gradient sample by sample, each worker from its own padded slot:
+     * the same bits as with stage-wide items (in place or from the whole padded copy), on 1 and 2 threads with
+     * every thread used, both layouts, an activation, groups, dilation, rows paired (width at most 4).
+     */
+    @Test
+    void inputGradientBySampleMatchesStageWideItems() {
+        Deconv3dProblem[] problems = {
+            Deconv3dProblem.tensorflow(new int[] {17, 3, 4, 9, 6}, new int[] {3, 3, 3, 16, 6}).strides(2)
+                    .padding(Padding.SAME).build(), // in place when stage-wide
+            Deconv3dProblem.tensorflow(new int[] {16, 2, 3, 3, 4}, new int[] {2, 3, 3, 5, 4}).strides(2)
+                    .dilations(new int[] {1, 2, 1}).padding(Padding.VALID).activation(Activation.TANH).build(),
+            Deconv3dProblem.tensorflow(new int[] {20, 4, 2, 3, 5}, new int[] {3, 2, 3, 3, 4}).strides(2)
+                    .padding(Padding.SAME).dataFormat(Layout.NCDHW).build(),
+            Deconv3dProblem.pytorch(new int[] {16, 4, 3, 5, 3}, new int[] {4, 4, 3, 3, 3}).stride(2).padding(1)
+                    .groups(2).activation(Activation.RELU).build(),
+        };
+        for (int i = 0; i < problems.length; i++) {
+            Deconv3dProblem p = problems[i];
+            Case c = Case.of(p, 400 + i, true, true);
+            float[] dy = RandomProblems.values(new java.util.Random(c.seed()), p.outputLength());
+            float[] y = new float[p.outputLength()];
+            float[] staged = new float[p.inputLength()];
+            String before = System.setProperty(SimdPlan.BY_SAMPLE_PROPERTY, "false");
+            assertTrue(before == null, "the property is for this test only");
+            try (SimdPlan plan = simd.plan(p, c.filter(), c.bias(), 2, 0)) {
+                assertFalse(plan.gradients().inputBySample(), p.describe());
+                plan.run(c.input(), y);
+                plan.backwardInput(dy, y, staged);
+            } finally {
+                System.clearProperty(SimdPlan.BY_SAMPLE_PROPERTY);
+            }
+            for (int threads = 1; threads <= 2; threads++) {
+                try (SimdPlan plan = simd.plan(p, c.filter(), c.bias(), threads, 0)) {
+                    SimdGradients g = plan.gradients();
+                    assertTrue(g.inputBySample(), p.describe() + " on " + threads + " threads");
+                    assertFalse(g.inputReadsGradOutput(), p.describe());
+                    float[] dx = new float[p.inputLength()];
+                    Arrays.fill(dx, Float.NaN);
+                    g.waitForHelpers = true;
+                    plan.backwardInput(dy, y, dx);
+                    assertBitwiseEqual(staged, dx, "by sample, " + threads + " threads", c);
+                    int[] perWorker = g.lastItemsPerWorker;
+                    assertEquals(threads, perWorker.length);
+                    assertTrue(Arrays.stream(perWorker).allMatch(n -> n > 0), "a thread computed no sample: "
+                            + Arrays.toString(perWorker) + " on " + c.replay());
+                    if (i == 0 && threads == 1) {
+                        org.deconv3d.testing.GradientCheck.check(plan, c);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
      * Filter gradients with many channels copy their positions into dense blocks (of 128; two per tap by taps):
      * the same bits as in place, for both splits, both layouts, groups, channel tails, on 1 and 3 threads.
      */
