@@ -140,7 +140,7 @@ final class FilterGradientSlices {
     /**
      * Adds the rows that tap {@code th} takes in the {@code planeCount} planes of the table to the sums of
      * {@code cn} channels: width tap {@code tw}'s sums start at {@code sum[base + tw*tapFloats]},
-     * {@code coutPadG} floats per input channel. Where {@link GradientGeometry#packBlocks} says so, the positions
+     * laid out as {@link GradientGeometry#sumAt} says. Where {@link GradientGeometry#packBlocks} says so, the positions
      * go through {@code pack} in blocks of {@link #BLOCK}, their channels last.
      */
     private void planes(float[] x, float[] gp, int[] planes, int planeCount, int th, int cn, float[] sum, int base,
@@ -207,6 +207,16 @@ final class FilterGradientSlices {
     private void run(float[] x, int xi, int xStep, float[] g, int gi, int gStep, int count, int rows,
             int xSkip, int gSkip, int cn, float[] sum, int si) {
         int lanes = SimdKernel.L;
+        if (geo.sumsByOutputChannel) {
+            int sStride = geo.sumRowFloats();
+            for (int c = 0; c < cn; c += 2 * lanes) {
+                for (int co = 0; co < geo.coutPadG; co += 8) {
+                    FilterGradientKernel.t8v2(x, xi + c, xStep, g, gi + co, gStep, count, rows, xSkip, gSkip, sum,
+                            si + co * sStride + c, sStride);
+                }
+            }
+            return;
+        }
         int vectors = geo.coutPadG / lanes;
         int sStride = geo.coutPadG;
         int c = 0;
@@ -280,10 +290,10 @@ final class FilterGradientSlices {
             int td = t / (k[2] * k[1]) % k[0];
             int grp = t / geo.kvol;
             for (int c = 0; c < geo.cinG; c++) {
-                int at = (t * geo.cinG + c) * geo.coutPadG;
                 for (int co = 0; co < geo.coutG; co++) {
                     int f = geo.problem.filterIndex(grp * geo.cinG + c, co, td, th, tw);
-                    dw[f] = firstChunk ? total[at + co] : dw[f] + total[at + co];
+                    int at = t * tapFloats + geo.sumAt(c, co);
+                    dw[f] = firstChunk ? total[at] : dw[f] + total[at];
                 }
             }
         }
@@ -294,13 +304,13 @@ final class FilterGradientSlices {
         int tapFloats = geo.cinPerPart * geo.coutPadG;
         for (int tw = 0; tw < geo.k[2]; tw++) {
             for (int c = 0; c < cn; c++) {
-                int at = tw * tapFloats + c * geo.coutPadG;
                 for (int co = 0; co < geo.coutG; co++) {
                     int f = geo.problem.filterIndex(grp * geo.cinG + ci0 + c, co, td, th, tw);
+                    int at = tw * tapFloats + geo.sumAt(c, co);
                     if (toFilter) {
-                        dw[f] = sum[at + co];
+                        dw[f] = sum[at];
                     } else {
-                        sum[at + co] = dw[f];
+                        sum[at] = dw[f];
                     }
                 }
             }

@@ -100,6 +100,15 @@ final class GradientGeometry {
      */
     final boolean packBlocks;
     static final int PACK_FMAS_PER_VECTOR = 32;
+    /**
+     * Whether the filter gradient keeps its sums output-channel major ({@code [tap][co][ci]}, rows of
+     * {@link #sumRowFloats} input channels) and sums them with {@link FilterGradientKernel#t8v2}: where the output
+     * channels are one vector (so the input-channel-major tiles have one broadcast per FMA) and the input channels
+     * come in whole pairs of vectors, side by side in {@code x} (channels last, or packed).
+     */
+    final boolean sumsByOutputChannel;
+    /** {@code -Ddeconv3d.simd.sumsByCout=false} keeps the input-channel-major sums (read per plan; tests, A/B). */
+    static final String SUMS_BY_COUT_PROPERTY = "deconv3d.simd.sumsByCout";
     /** {@code -Ddeconv3d.simd.pack=false} turns the packing off for channels-last data (read per plan; tests). */
     static final String PACK_PROPERTY = "deconv3d.simd.pack";
 
@@ -274,6 +283,22 @@ final class GradientGeometry {
         int cinItem = byPlanes ? cinG : cinPerPart;
         boolean pays = (long) cinItem * coutPadG >= (long) PACK_FMAS_PER_VECTOR * (cinItem + coutPadG);
         this.packBlocks = !channelsLast() || pays && !"false".equals(System.getProperty(PACK_PROPERTY));
+        this.sumsByOutputChannel = coutPadG == lanes && lanes % 8 == 0 && cinG % (2 * lanes) == 0
+                && cinItem % (2 * lanes) == 0 && !"false".equals(System.getProperty(SUMS_BY_COUT_PROPERTY));
+    }
+
+    /**
+     * Floats between one row of an item's sums and the next: per input channel ({@code coutPadG}), or per output
+     * channel ({@link #sumsByOutputChannel}: the item's input channels, {@code cinG} by planes, else
+     * {@link #cinPerPart}).
+     */
+    int sumRowFloats() {
+        return sumsByOutputChannel ? (byPlanes ? cinG : cinPerPart) : coutPadG;
+    }
+
+    /** Where sum {@code (ci, co)} of a tap's block of sums sits, {@code ci} counted from the item's first channel. */
+    int sumAt(int ci, int co) {
+        return sumsByOutputChannel ? co * sumRowFloats() + ci : ci * coutPadG + co;
     }
 
     boolean channelsLast() {

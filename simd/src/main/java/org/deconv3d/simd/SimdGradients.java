@@ -145,6 +145,11 @@ final class SimdGradients {
         return geo.fusedBias;
     }
 
+    /** Whether the filter gradient's sums are output-channel major ({@link GradientGeometry#sumsByOutputChannel}). */
+    boolean filterSumsByOutputChannel() {
+        return geo.sumsByOutputChannel;
+    }
+
     /** Whether the filter gradient copies its positions into dense blocks (tests). */
     boolean filterPacksBlocks() {
         return geo.packBlocks;

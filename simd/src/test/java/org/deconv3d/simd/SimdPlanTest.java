@@ -79,7 +79,7 @@ class SimdPlanTest {
             int e = Float.floatToRawIntBits(expected[j]);
             int a = Float.floatToRawIntBits(actual[j]);
             if (e != a) { // the message only on failure: building it per element costs seconds on large outputs
-                assertEquals(e, a, what + " differ from 1 thread at element " + j + " on " + c.replay());
+                assertEquals(e, a, what + ": differs from the expected bits at element " + j + " on " + c.replay());
             }
         }
     }
@@ -811,6 +811,62 @@ class SimdPlanTest {
                         System.clearProperty(GradientGeometry.PACK_PROPERTY);
                     }
                 }
+            }
+        }
+    }
+
+    /**
+     * One vector of output channels: the filter gradient's output-channel-major sums ({@code t8v2}) give the same
+     * bits as the input-channel-major tiles, by planes and by taps (under a workspace cap too, where a later chunk
+     * reads its sums back out of dw), in place and packed, both layouts, groups, an activation, 1 and 3 threads.
+     */
+    @Test
+    void filterGradientSumsByOutputChannelMatchTheInputChannelTiles() {
+        int lanes = SimdKernel.L;
+        Deconv3dProblem[] problems = {
+            Deconv3dProblem.tensorflow(new int[] {1, 10, 10, 12, 2 * lanes}, new int[] {3, 3, 3, lanes, 2 * lanes})
+                    .strides(2).padding(Padding.SAME).build(), // by planes, in place, bias fused
+            Deconv3dProblem.tensorflow(new int[] {1, 4 * lanes, 8, 8, 8}, new int[] {3, 2, 3, lanes, 4 * lanes})
+                    .strides(2).padding(Padding.SAME).groups(2).dataFormat(Layout.NCDHW)
+                    .activation(Activation.RELU).build(), // by planes, packed
+            Deconv3dProblem.tensorflow(new int[] {3, 2, 2, 2, 32 * lanes}, new int[] {2, 2, 3, lanes, 32 * lanes})
+                    .strides(2).padding(Padding.SAME).build(), // by taps: parts of two vectors
+        };
+        for (int i = 0; i < problems.length; i++) {
+            Deconv3dProblem p = problems[i];
+            Case c = Case.of(p, 500 + i, true, true);
+            float[] y = new float[p.outputLength()];
+            float[] dy = RandomProblems.values(new java.util.Random(c.seed()), p.outputLength());
+            String what = p.describe();
+            float[][] tiles;
+            String before = System.setProperty(GradientGeometry.SUMS_BY_COUT_PROPERTY, "false");
+            assertTrue(before == null, "the property is for this test only");
+            try {
+                SimdPlan plan = simd.plan(p, c.filter(), c.bias(), 2, 0);
+                assertFalse(plan.gradients().filterSumsByOutputChannel(), what);
+                plan.run(c.input(), y);
+                tiles = gradients(plan, c, y, dy);
+            } finally {
+                System.clearProperty(GradientGeometry.SUMS_BY_COUT_PROPERTY);
+            }
+            for (int threads = 1; threads <= 3; threads += 2) {
+                SimdPlan plan = simd.plan(p, c.filter(), c.bias(), threads, 0);
+                assertEquals(lanes >= 8, plan.gradients().filterSumsByOutputChannel(), what);
+                assertEquals(i < 2, plan.gradients().filterByPlanes(), what);
+                if (threads == 1 && i == 0) {
+                    org.deconv3d.testing.GradientCheck.check(plan, c);
+                }
+                float[][] byCout = gradients(plan, c, y, dy);
+                assertBitwiseEqual(tiles[1], byCout[1], what + ", filter gradient, " + threads + " threads", c);
+                assertBitwiseEqual(tiles[2], byCout[2], what + ", bias gradient, " + threads + " threads", c);
+            }
+            if (i == 2) {
+                // A cap of one byte: one sample per chunk, each chunk's sums read back out of dw.
+                SimdGradients capped = new SimdGradients(p, c.filter(), new ParallelRunner(2), 0, 1);
+                assertEquals(2, capped.inputItems(), "one sample per chunk");
+                float[][] chunked = {null, new float[p.filterLength()]};
+                capped.weightGradient(c.input(), dy, y, chunked[1], new float[p.outChannels()]);
+                assertBitwiseEqual(tiles[1], chunked[1], what + ", filter gradient in chunks", c);
             }
         }
     }
