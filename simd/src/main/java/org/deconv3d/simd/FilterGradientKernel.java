@@ -8,11 +8,9 @@ import jdk.incubator.vector.VectorSpecies;
  * {@code rows} runs of {@code count} positions {@code p}, in order: a block of input channels (each a broadcast of
  * {@code x}) times a block of output-channel vectors (loads of {@code g}). Names: {@code m8n2} = 8 input channels x
  * 2 output-channel vectors, 16 accumulators that stay in registers for the whole run and meet the sums in memory
- * once at each end. {@code t8v2} turns the tile around for a single vector of output channels (vol, batch): 8 output
- * channels (each a broadcast of {@code g}) times 2 input-channel vectors (loads of {@code x}), so a broadcast feeds
- * two FMAs instead of one (on Zen 4 the broadcasts compete with the FMAs: 70% of the peak for {@code m16n1} on data
- * in L1, 90% for {@code t8v2}); its sums are output-channel major. Each sum is the same chain of FMAs over the
- * positions in the same order either way, so the same bits.
+ * once at each end. The tiles are symmetric in their two operands: called with {@code g} as the broadcast side and
+ * {@code x} as the vector side, {@code m8n2} computes 8 output channels x 2 input-channel vectors, which is how the
+ * filter gradient sums a single vector of output channels (see {@link GradientGeometry#sumsByOutputChannel}).
  *
  * <p>{@code x} is read at {@code x[xi + c + p*xStep]} (channels last, in place or packed: with constant channel
  * offsets C2 checks the eight reads' bounds as one), {@code g} at {@code g[gi + p*gStep + lane]}; after each run
@@ -169,57 +167,5 @@ final class FilterGradientKernel {
             }
         }
         a.intoArray(sum, si);
-    }
-
-    /**
-     * 8 output channels x 2 input-channel vectors: {@code sum[si + co*sStride + v*L + lane] += g[p, co] * x[p, v*L +
-     * lane]}, with {@code g} read at {@code g[gi + p*gStep + co]} and {@code x} at {@code x[xi + p*xStep + v*L + lane]}
-     * (input channels side by side).
-     */
-    static void t8v2(float[] x, int xi, int xStep, float[] g, int gi, int gStep, int count,
-            int rows, int xSkip, int gSkip, float[] sum, int si, int sStride) {
-        int s1 = si + sStride, s2 = si + 2 * sStride, s3 = si + 3 * sStride, s4 = si + 4 * sStride;
-        int s5 = si + 5 * sStride, s6 = si + 6 * sStride, s7 = si + 7 * sStride;
-        FloatVector a00 = FloatVector.fromArray(S, sum, si), a01 = FloatVector.fromArray(S, sum, si + L);
-        FloatVector a10 = FloatVector.fromArray(S, sum, s1), a11 = FloatVector.fromArray(S, sum, s1 + L);
-        FloatVector a20 = FloatVector.fromArray(S, sum, s2), a21 = FloatVector.fromArray(S, sum, s2 + L);
-        FloatVector a30 = FloatVector.fromArray(S, sum, s3), a31 = FloatVector.fromArray(S, sum, s3 + L);
-        FloatVector a40 = FloatVector.fromArray(S, sum, s4), a41 = FloatVector.fromArray(S, sum, s4 + L);
-        FloatVector a50 = FloatVector.fromArray(S, sum, s5), a51 = FloatVector.fromArray(S, sum, s5 + L);
-        FloatVector a60 = FloatVector.fromArray(S, sum, s6), a61 = FloatVector.fromArray(S, sum, s6 + L);
-        FloatVector a70 = FloatVector.fromArray(S, sum, s7), a71 = FloatVector.fromArray(S, sum, s7 + L);
-        int xp = xi;
-        int gp = gi;
-        for (int p = 0, w = 0, total = count * rows; p < total; p++) {
-            FloatVector x0 = FloatVector.fromArray(S, x, xp);
-            FloatVector x1 = FloatVector.fromArray(S, x, xp + L);
-            FloatVector v = FloatVector.broadcast(S, g[gp]);
-            a00 = v.fma(x0, a00); a01 = v.fma(x1, a01);
-            v = FloatVector.broadcast(S, g[gp + 1]);
-            a10 = v.fma(x0, a10); a11 = v.fma(x1, a11);
-            v = FloatVector.broadcast(S, g[gp + 2]);
-            a20 = v.fma(x0, a20); a21 = v.fma(x1, a21);
-            v = FloatVector.broadcast(S, g[gp + 3]);
-            a30 = v.fma(x0, a30); a31 = v.fma(x1, a31);
-            v = FloatVector.broadcast(S, g[gp + 4]);
-            a40 = v.fma(x0, a40); a41 = v.fma(x1, a41);
-            v = FloatVector.broadcast(S, g[gp + 5]);
-            a50 = v.fma(x0, a50); a51 = v.fma(x1, a51);
-            v = FloatVector.broadcast(S, g[gp + 6]);
-            a60 = v.fma(x0, a60); a61 = v.fma(x1, a61);
-            v = FloatVector.broadcast(S, g[gp + 7]);
-            a70 = v.fma(x0, a70); a71 = v.fma(x1, a71);
-            xp += xStep;
-            gp += gStep;
-            if (++w == count) {
-                w = 0;
-                xp += xSkip;
-                gp += gSkip;
-            }
-        }
-        a00.intoArray(sum, si); a01.intoArray(sum, si + L); a10.intoArray(sum, s1); a11.intoArray(sum, s1 + L);
-        a20.intoArray(sum, s2); a21.intoArray(sum, s2 + L); a30.intoArray(sum, s3); a31.intoArray(sum, s3 + L);
-        a40.intoArray(sum, s4); a41.intoArray(sum, s4 + L); a50.intoArray(sum, s5); a51.intoArray(sum, s5 + L);
-        a60.intoArray(sum, s6); a61.intoArray(sum, s6 + L); a70.intoArray(sum, s7); a71.intoArray(sum, s7 + L);
     }
 }

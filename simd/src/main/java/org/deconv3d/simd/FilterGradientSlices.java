@@ -211,7 +211,8 @@ final class FilterGradientSlices {
             int sStride = geo.sumRowFloats();
             for (int c = 0; c < cn; c += 2 * lanes) {
                 for (int co = 0; co < geo.coutPadG; co += 8) {
-                    FilterGradientKernel.t8v2(x, xi + c, xStep, g, gi + co, gStep, count, rows, xSkip, gSkip, sum,
+                    // The 8x2 tile with the operands' roles swapped: 8 broadcasts of g, 2 vectors of x.
+                    FilterGradientKernel.m8n2(g, gi + co, gStep, x, xi + c, xStep, count, rows, gSkip, xSkip, sum,
                             si + co * sStride + c, sStride);
                 }
             }

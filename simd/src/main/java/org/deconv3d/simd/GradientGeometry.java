@@ -102,9 +102,13 @@ final class GradientGeometry {
     static final int PACK_FMAS_PER_VECTOR = 32;
     /**
      * Whether the filter gradient keeps its sums output-channel major ({@code [tap][co][ci]}, rows of
-     * {@link #sumRowFloats} input channels) and sums them with {@link FilterGradientKernel#t8v2}: where the output
-     * channels are one vector (so the input-channel-major tiles have one broadcast per FMA) and the input channels
-     * come in whole pairs of vectors, side by side in {@code x} (channels last, or packed).
+     * {@link #sumRowFloats} input channels) and sums them with {@link FilterGradientKernel#m8n2} turned around
+     * (8 output channels broadcast from {@code g} times 2 vectors of input channels loaded from {@code x}): where
+     * the output channels are one vector (so the input-channel-major tiles have one broadcast per FMA, and on Zen 4 a
+     * 512-bit broadcast competes with the FMAs: on L1-resident data 76-83 GFLOP/s of a core's 116 for
+     * {@code m16n1}, 96-108 for the tile turned around) and the input channels come in whole pairs of vectors, side
+     * by side in {@code x} (channels last, or packed). Each sum is the same chain of FMAs over the positions in the
+     * same order either way, so the same bits.
      */
     final boolean sumsByOutputChannel;
     /** {@code -Ddeconv3d.simd.sumsByCout=false} keeps the input-channel-major sums (read per plan; tests, A/B). */

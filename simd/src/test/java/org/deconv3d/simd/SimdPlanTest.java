@@ -816,7 +816,7 @@ class SimdPlanTest {
     }
 
     /**
-     * One vector of output channels: the filter gradient's output-channel-major sums ({@code t8v2}) give the same
+     * One vector of output channels: the filter gradient's output-channel-major sums ({@code m8n2} turned around) give the same
      * bits as the input-channel-major tiles, by planes and by taps (under a workspace cap too, where a later chunk
      * reads its sums back out of dw), in place and packed, both layouts, groups, an activation, 1 and 3 threads.
      */
