@@ -50,15 +50,14 @@ final class InputGradientRows {
 
     /**
      * Row (or pair of rows) {@code item} of sample {@code dxSample} of {@code dx}, reading {@code g} at sample
-     * {@code gpSample} of {@code gp} (its sample in {@code dy} when read in place, else its slot in a padded copy).
+     * {@code sample} of {@code gp} (its sample in {@code dy} when read in place, else its slot in a padded copy).
      */
-    void row(float[] gp, int gpSample, InputGradientScratch sc, float[] dx, int dxSample, int item) {
+    void row(float[] gp, int sample, InputGradientScratch sc, float[] dx, int dxSample, int item) {
         int[] in = geo.in;
         boolean pairs = geo.rowsPerItem == 2;
         int perPlane = (in[1] + geo.rowsPerItem - 1) / geo.rowsPerItem;
         int ih = item % perPlane * geo.rowsPerItem;
         int id = item / perPlane;
-        int sample = gpSample;
         int base = geo.reachedByTapZero(sample, id, ih);
         boolean second = pairs && ih + 1 < in[1];
         // A lone last row still fills the tile's second half, from its own input; that half is not stored.
